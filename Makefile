@@ -1,0 +1,21 @@
+# Morph: the two commands a new machine needs are `make demo` and `make test`.
+SWIFT ?= swift
+RELEASE_FLAGS = -c release -Xswiftc -enable-testing
+
+.PHONY: deps build demo test bench
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product morph
+
+demo: build
+	bash scripts/demo.sh
+
+test: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --build-tests
+	$(SWIFT) test $(RELEASE_FLAGS) --skip-build
+
+bench: build
+	.build/release/morph bench

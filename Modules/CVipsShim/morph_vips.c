@@ -1,0 +1,5 @@
+#include "morph_vips.h"
+
+int morph_vips_init(void) {
+    return VIPS_INIT("morph");
+}

@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot numeric modules are built with bounds checks off in release builds.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Morph",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "morph", targets: ["morph"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // C bridges: no logic lives here.
+        .systemLibrary(name: "CVips", path: "Modules/CVips", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"], path: "Modules/CVipsShim"),
+        .systemLibrary(name: "COpenBLAS", path: "Modules/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // Swift modules, each importing only the ones below it.
+        .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
+        .target(name: "MorphCheckpoint", dependencies: [
+            "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: fastMath),
+        .target(name: "MorphModels", dependencies: ["MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
+        .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
+        .target(name: "MorphTrain", dependencies: ["MorphModels", "MorphImage"], swiftSettings: fastMath),
+        .target(name: "MorphRecipes", dependencies: [
+            "MorphTrain", .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "morph", dependencies: [
+            "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fastMath),
+
+        // Tests: one target per module plus shared helpers.
+        .target(name: "TestSupport", dependencies: ["MorphTensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

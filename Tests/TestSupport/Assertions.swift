@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+import MorphTensor
+
+/// Asserts that two float sequences agree elementwise within
+/// `rtol · |expected| + atol`, reporting the worst element on failure.
+public func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
+                        _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    guard actual.count == expected.count else {
+        XCTFail("\(message): count \(actual.count) != \(expected.count)", file: file, line: line)
+        return
+    }
+    var worst = -1
+    var worstExcess: Float = 0
+    for i in 0..<actual.count {
+        let diff = abs(actual[i] - expected[i])
+        let allowed = rtol * abs(expected[i]) + atol
+        if !(diff <= allowed) {
+            let excess = diff.isNaN ? .infinity : diff - allowed
+            if worst < 0 || excess > worstExcess { worst = i; worstExcess = excess }
+        }
+    }
+    if worst >= 0 {
+        XCTFail("\(message): element \(worst) is \(actual[worst]), expected \(expected[worst]) (rtol \(rtol), atol \(atol))",
+                file: file, line: line)
+    }
+}
+
+/// Asserts that a tensor matches an expected shape and values.
+public func assertClose(_ actual: Tensor, shape: [Int], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
+                        _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.shape, shape, "\(message): shape", file: file, line: line)
+    assertClose(actual.values, expected, rtol: rtol, atol: atol, message, file: file, line: line)
+}
