@@ -43,7 +43,7 @@ let package = Package(
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers.
-        .target(name: "TestSupport", dependencies: ["MorphTensor"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint"], path: "Tests/TestSupport"),
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,151 @@
+import Foundation
+import MorphTensor
+
+/// Errors raised while reading or writing checkpoint files.
+public enum CheckpointError: Error, CustomStringConvertible {
+    /// The file is not in the expected format; `reason` says what was wrong.
+    case malformed(file: String, reason: String)
+    /// The file uses a tensor type Morph does not read.
+    case unsupportedDType(file: String, key: String, dtype: String)
+    /// The file could not be read or written at all.
+    case io(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .malformed(file, reason): return "\(file): \(reason)"
+        case let .unsupportedDType(file, key, dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
+        case let .io(file, reason): return "\(file): \(reason)"
+        }
+    }
+}
+
+/// The safetensors format: an 8-byte little-endian header length, a JSON
+/// header mapping names to `{dtype, shape, data_offsets}` (plus an optional
+/// `__metadata__` string map), then the raw little-endian tensor bytes.
+public enum SafeTensors {
+    /// Element types Morph reads; all become Float32.
+    public enum DType: String, CaseIterable {
+        case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
+        var byteSize: Int {
+            switch self {
+            case .f32: return 4
+            case .f16, .bf16: return 2
+            case .f64: return 8
+            }
+        }
+    }
+
+    /// The largest header Morph accepts (the format's own limit is 100 MB).
+    static let maxHeaderBytes = 100_000_000
+
+    /// Reads every tensor of a safetensors file, in header order, with its metadata.
+    /// - Throws: `CheckpointError` naming the file and what was wrong.
+    public static func read(contentsOf url: URL) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw CheckpointError.io(file: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        return try parse(data, file: url.path)
+    }
+
+    /// Parses safetensors bytes already in memory. `file` names the source in errors.
+    public static func parse(_ data: Data, file: String) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+        func fail(_ reason: String) -> CheckpointError { .malformed(file: file, reason: "not a valid safetensors file: \(reason)") }
+        guard data.count >= 8 else { throw fail("only \(data.count) bytes") }
+        var headerLength: UInt64 = 0
+        for i in 0..<8 { headerLength |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
+        guard headerLength <= UInt64(maxHeaderBytes), 8 + Int(headerLength) <= data.count else {
+            throw fail("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let headerStart = data.startIndex + 8
+        let headerData = data[headerStart..<(headerStart + Int(headerLength))]
+        guard let json = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+            throw fail("header is not a JSON object")
+        }
+        let bodyStart = headerStart + Int(headerLength)
+        let bodyLength = data.endIndex - bodyStart
+        var metadata: [String: String] = [:]
+        var entries: [(String, DType, [Int], Int, Int)] = []
+        for (key, value) in json {
+            if key == "__metadata__" {
+                guard let map = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
+                for (k, v) in map {
+                    guard let s = v as? String else { throw fail("metadata '\(k)' is not a string") }
+                    metadata[k] = s
+                }
+                continue
+            }
+            guard let info = value as? [String: Any],
+                  let dtypeName = info["dtype"] as? String,
+                  let shapeAny = info["shape"] as? [Any],
+                  let offsetsAny = info["data_offsets"] as? [Any], offsetsAny.count == 2 else {
+                throw fail("entry '\(key)' lacks dtype, shape or data_offsets")
+            }
+            guard let dtype = DType(rawValue: dtypeName) else {
+                throw CheckpointError.unsupportedDType(file: file, key: key, dtype: dtypeName)
+            }
+            let shape = try shapeAny.map { any -> Int in
+                guard let n = (any as? NSNumber)?.intValue, n >= 0, n < 1 << 40 else { throw fail("bad shape for '\(key)'") }
+                return n
+            }
+            let offsets = try offsetsAny.map { any -> Int in
+                guard let n = (any as? NSNumber)?.intValue, n >= 0 else { throw fail("bad offsets for '\(key)'") }
+                return n
+            }
+            var elements = 1
+            for d in shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow, product < 1 << 40 else { throw fail("shape of '\(key)' is too large") }
+                elements = product
+            }
+            guard offsets[0] <= offsets[1], offsets[1] <= bodyLength,
+                  offsets[1] - offsets[0] == elements * dtype.byteSize else {
+                throw fail("'\(key)' has offsets \(offsets) that do not fit shape \(shape) \(dtypeName) in \(bodyLength) data bytes")
+            }
+            entries.append((key, dtype, shape, offsets[0], offsets[1]))
+        }
+        entries.sort { $0.3 < $1.3 }
+        var tensors: [(String, Tensor)] = []
+        tensors.reserveCapacity(entries.count)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let body = raw.baseAddress! + (bodyStart - data.startIndex)
+            for (key, dtype, shape, begin, _) in entries {
+                let t = Tensor(zeros: shape, zeroed: false)
+                decode(dtype, from: body + begin, into: t.data, count: t.count)
+                tensors.append((key, t))
+            }
+        }
+        return (tensors, metadata)
+    }
+
+    /// Converts `count` little-endian elements of `dtype` at `src` to Float32.
+    static func decode(_ dtype: DType, from src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        switch dtype {
+        case .f32:
+            for i in 0..<count { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+        case .f64:
+            for i in 0..<count { dst[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+        case .f16:
+            for i in 0..<count { dst[i] = halfToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+        case .bf16:
+            for i in 0..<count {
+                let bits = UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                dst[i] = Float(bitPattern: UInt32(bits) << 16)
+            }
+        }
+    }
+
+    /// IEEE 754 binary16 to binary32, including subnormals, infinities and NaN.
+    static func halfToFloat(_ h: UInt16) -> Float {
+        let sign = UInt32(h & 0x8000) << 16
+        let exponent = Int((h >> 10) & 0x1F)
+        let mantissa = UInt32(h & 0x3FF)
+        if exponent == 0 {
+            if mantissa == 0 { return Float(bitPattern: sign) }
+            let value = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
+            return sign != 0 ? -value : value
+        }
+        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
+        return Float(bitPattern: sign | (UInt32(exponent + 112) << 23) | (mantissa << 13))
+    }
+}
