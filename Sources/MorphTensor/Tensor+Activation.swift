@@ -1,0 +1,114 @@
+import Foundation
+
+extension Tensor {
+    /// Applies a raw elementwise kernel `out[i] = f(x[i])` over all elements.
+    @inline(__always)
+    static func mapKernel(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
+        let out = Tensor(zeros: x.shape, zeroed: false)
+        let p = x.data, o = out.data
+        for i in 0..<x.count { o[i] = f(p[i]) }
+        return out
+    }
+
+    /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
+    public func relu() -> Tensor {
+        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : 0 }
+        return Tensor.record(out, "relu", inputs: [self]) { g in
+            let r = Tensor(zeros: g.shape, zeroed: false)
+            let x = self.data, gp = g.data, o = r.data
+            for i in 0..<g.count { o[i] = x[i] > 0 ? gp[i] : 0 }
+            return [r]
+        }
+    }
+
+    /// x where x > 0, else `slope · x`.
+    public func leakyReLU(_ slope: Float = 0.01) -> Tensor {
+        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : $0 * slope }
+        return Tensor.record(out, "leakyReLU", inputs: [self]) { g in
+            let r = Tensor(zeros: g.shape, zeroed: false)
+            let x = self.data, gp = g.data, o = r.data
+            for i in 0..<g.count { o[i] = x[i] > 0 ? gp[i] : gp[i] * slope }
+            return [r]
+        }
+    }
+
+    /// Parametric ReLU: x where x > 0, else `weight[c] · x`, with one weight per channel (dimension 1)
+    /// or a single shared weight.
+    /// - Throws: `TensorError.shapeMismatch` when the weight has neither 1 nor C values.
+    public func prelu(weight: Tensor) throws -> Tensor {
+        let channels = rank >= 2 ? shape[1] : 1
+        guard weight.count == 1 || weight.count == channels, weight.shape.filter({ $0 != 1 }).count <= 1 else {
+            throw TensorError.shapeMismatch(op: "prelu", shape, weight.shape)
+        }
+        let shared = weight.count == 1
+        let inner = rank >= 2 ? shape[2...].reduce(1, *) : 1
+        let outer = rank >= 2 ? shape[0] : (rank == 1 ? shape[0] : 1)
+        let planes = outer * (rank >= 2 ? channels : 1)
+        let out = Tensor(zeros: shape, zeroed: false)
+        let x = data, o = out.data, wp = weight.data
+        Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
+            for p in range {
+                let a = wp[shared ? 0 : p % channels]
+                let xp = x + p * inner, op = o + p * inner
+                for i in 0..<inner { let v = xp[i]; op[i] = v > 0 ? v : a * v }
+            }
+        }
+        return Tensor.record(out, "prelu", inputs: [self, weight]) { g in
+            let gs = g.data
+            var gx: Tensor? = nil, gw: Tensor? = nil
+            if self.requiresGrad {
+                let r = Tensor(zeros: self.shape, zeroed: false)
+                let rd = r.data
+                for p in 0..<planes {
+                    let a = wp[shared ? 0 : p % channels]
+                    let xp = x + p * inner, gp = gs + p * inner, rp = rd + p * inner
+                    for i in 0..<inner { rp[i] = xp[i] > 0 ? gp[i] : a * gp[i] }
+                }
+                gx = r
+            }
+            if weight.requiresGrad {
+                var sums = [Double](repeating: 0, count: weight.count)
+                for p in 0..<planes {
+                    let xp = x + p * inner, gp = gs + p * inner
+                    var acc: Double = 0
+                    for i in 0..<inner where xp[i] <= 0 { acc += Double(gp[i] * xp[i]) }
+                    sums[shared ? 0 : p % channels] += acc
+                }
+                gw = try Tensor(shape: weight.shape, values: sums.map { Float($0) })
+            }
+            return [gx, gw]
+        }
+    }
+
+    /// Hyperbolic tangent; derivative 1 − y².
+    public func tanh() -> Tensor {
+        let out = Tensor.mapKernel(self) { Foundation.tanh($0) }
+        let result = out.storage  // the storage, not the tensor, so the closure does not retain its own output
+        return Tensor.record(out, "tanh", inputs: [self]) { g in
+            let r = Tensor(zeros: g.shape, zeroed: false)
+            let y = result.pointer, gp = g.data, o = r.data
+            for i in 0..<g.count { o[i] = gp[i] * (1 - y[i] * y[i]) }
+            return [r]
+        }
+    }
+
+    /// The logistic function 1 / (1 + e^−x), computed without overflow; derivative y(1 − y).
+    public func sigmoid() -> Tensor {
+        let out = Tensor.mapKernel(self, Tensor.logistic)
+        let result = out.storage  // the storage, not the tensor, so the closure does not retain its own output
+        return Tensor.record(out, "sigmoid", inputs: [self]) { g in
+            let r = Tensor(zeros: g.shape, zeroed: false)
+            let y = result.pointer, gp = g.data, o = r.data
+            for i in 0..<g.count { o[i] = gp[i] * y[i] * (1 - y[i]) }
+            return [r]
+        }
+    }
+
+    /// A numerically stable scalar logistic function.
+    @inline(__always)
+    static func logistic(_ x: Float) -> Float {
+        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+        let e = Foundation.exp(x)
+        return e / (1 + e)
+    }
+}
