@@ -1,12 +1,14 @@
 import Foundation
 
 extension Tensor {
-    /// Applies a raw elementwise kernel `out[i] = f(x[i])` over all elements.
+    /// Applies a raw elementwise kernel `out[i] = f(x[i])` over all elements, in parallel chunks for big tensors.
     @inline(__always)
     static func mapKernel(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         let out = Tensor(zeros: x.shape, zeroed: false)
         let p = x.data, o = out.data
-        for i in 0..<x.count { o[i] = f(p[i]) }
+        Parallel.chunks(x.count, minChunk: 1 << 16) { range in
+            for i in range { o[i] = f(p[i]) }
+        }
         return out
     }
 

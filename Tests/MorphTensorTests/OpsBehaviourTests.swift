@@ -120,4 +120,27 @@ final class OpsBehaviourTests: XCTestCase {
         XCTAssertEqual(try x.padded(left: 0, right: 0, top: 0, bottom: 0, mode: .reflect).values, x.values)
         XCTAssertEqual(try x.upsampleNearest(scale: 2).avgPool2d(kernel: 2).values, x.values)
     }
+
+    func testRecordedOutputsAreFreedWithoutBackward() throws {
+        // A backward closure must not retain its own output, or graphs never back-propagated would leak.
+        let x = Tensor.ones([1, 2, 3, 3])
+        x.requiresGrad = true
+        let ops: [(String, (Tensor) throws -> Tensor)] = [
+            ("tanh", { $0.tanh() }), ("sigmoid", { $0.sigmoid() }), ("exp", { $0.exp() }), ("div", { try $0 / $0 }),
+        ]
+        for (name, op) in ops {
+            weak var weakOut: Tensor?
+            try autoreleasepool {
+                let out = try op(x)
+                XCTAssertNotNil(out.gradFn)
+                weakOut = out
+            }
+            XCTAssertNil(weakOut, "\(name) output still alive")
+        }
+    }
 }
+
+#if !canImport(ObjectiveC)
+/// Linux has no autorelease pool; the body just runs.
+private func autoreleasepool<T>(invoking body: () throws -> T) rethrows -> T { try body() }
+#endif
