@@ -12,14 +12,22 @@ extension Tensor {
         return out
     }
 
+    /// `out[i] = f(a[i], b[i])` for two same-sized buffers (input or output, and gradient), in parallel chunks.
+    @inline(__always)
+    static func gradKernel(_ a: Tensor, _ g: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        let out = Tensor(zeros: g.shape, zeroed: false)
+        let p = a.data, q = g.data, o = out.data
+        Parallel.chunks(g.count, minChunk: 1 << 16) { range in
+            for i in range { o[i] = f(p[i], q[i]) }
+        }
+        return out
+    }
+
     /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
     public func relu() -> Tensor {
         let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : 0 }
         return Tensor.record(out, "relu", inputs: [self]) { g in
-            let r = Tensor(zeros: g.shape, zeroed: false)
-            let x = self.data, gp = g.data, o = r.data
-            for i in 0..<g.count { o[i] = x[i] > 0 ? gp[i] : 0 }
-            return [r]
+            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : 0 }]
         }
     }
 
@@ -27,10 +35,7 @@ extension Tensor {
     public func leakyReLU(_ slope: Float = 0.01) -> Tensor {
         let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : $0 * slope }
         return Tensor.record(out, "leakyReLU", inputs: [self]) { g in
-            let r = Tensor(zeros: g.shape, zeroed: false)
-            let x = self.data, gp = g.data, o = r.data
-            for i in 0..<g.count { o[i] = x[i] > 0 ? gp[i] : gp[i] * slope }
-            return [r]
+            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : d * slope }]
         }
     }
 
@@ -61,21 +66,27 @@ extension Tensor {
             if self.requiresGrad {
                 let r = Tensor(zeros: self.shape, zeroed: false)
                 let rd = r.data
-                for p in 0..<planes {
-                    let a = wp[shared ? 0 : p % channels]
-                    let xp = x + p * inner, gp = gs + p * inner, rp = rd + p * inner
-                    for i in 0..<inner { rp[i] = xp[i] > 0 ? gp[i] : a * gp[i] }
+                Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
+                    for p in range {
+                        let a = wp[shared ? 0 : p % channels]
+                        let xp = x + p * inner, gp = gs + p * inner, rp = rd + p * inner
+                        for i in 0..<inner { rp[i] = xp[i] > 0 ? gp[i] : a * gp[i] }
+                    }
                 }
                 gx = r
             }
             if weight.requiresGrad {
-                var sums = [Double](repeating: 0, count: weight.count)
-                for p in 0..<planes {
+                // Per-plane sums of g·x over x ≤ 0, then summed per weight.
+                let planeSums = Tensor(zeros: [planes], zeroed: false)
+                let ps = planeSums.data
+                Parallel.forEach(planes) { p in
                     let xp = x + p * inner, gp = gs + p * inner
-                    var acc: Double = 0
-                    for i in 0..<inner where xp[i] <= 0 { acc += Double(gp[i] * xp[i]) }
-                    sums[shared ? 0 : p % channels] += acc
+                    var acc: Float = 0
+                    for i in 0..<inner { acc += xp[i] > 0 ? 0 : gp[i] * xp[i] }
+                    ps[p] = acc
                 }
+                var sums = [Double](repeating: 0, count: weight.count)
+                for p in 0..<planes { sums[shared ? 0 : p % channels] += Double(ps[p]) }
                 gw = try Tensor(shape: weight.shape, values: sums.map { Float($0) })
             }
             return [gx, gw]
@@ -85,24 +96,20 @@ extension Tensor {
     /// Hyperbolic tangent; derivative 1 − y².
     public func tanh() -> Tensor {
         let out = Tensor.mapKernel(self) { Foundation.tanh($0) }
-        let result = out.storage  // the storage, not the tensor, so the closure does not retain its own output
+        // A view of the values, not `out` itself, so the closure does not retain its own output.
+        let result = Tensor(shape: out.shape, storage: out.storage)
         return Tensor.record(out, "tanh", inputs: [self]) { g in
-            let r = Tensor(zeros: g.shape, zeroed: false)
-            let y = result.pointer, gp = g.data, o = r.data
-            for i in 0..<g.count { o[i] = gp[i] * (1 - y[i] * y[i]) }
-            return [r]
+            [Tensor.gradKernel(result, g) { y, d in d * (1 - y * y) }]
         }
     }
 
     /// The logistic function 1 / (1 + e^−x), computed without overflow; derivative y(1 − y).
     public func sigmoid() -> Tensor {
         let out = Tensor.mapKernel(self, Tensor.logistic)
-        let result = out.storage  // the storage, not the tensor, so the closure does not retain its own output
+        // A view of the values, not `out` itself, so the closure does not retain its own output.
+        let result = Tensor(shape: out.shape, storage: out.storage)
         return Tensor.record(out, "sigmoid", inputs: [self]) { g in
-            let r = Tensor(zeros: g.shape, zeroed: false)
-            let y = result.pointer, gp = g.data, o = r.data
-            for i in 0..<g.count { o[i] = gp[i] * y[i] * (1 - y[i]) }
-            return [r]
+            [Tensor.gradKernel(result, g) { y, d in d * y * (1 - y) }]
         }
     }
 

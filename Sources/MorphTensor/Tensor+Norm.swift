@@ -59,11 +59,15 @@ extension Tensor {
 
     /// Instance normalisation (`torch.nn.functional.instance_norm`): each (sample, channel) plane is
     /// normalised with its own mean and biased variance over H×W, then scaled by `weight[c]` and shifted by `bias[c]`.
-    /// - Throws: `TensorError.wrongRank` for non-NCHW input, `TensorError.shapeMismatch` for a weight or bias not of size C.
+    /// - Throws: `TensorError.wrongRank` for non-NCHW input, `TensorError.shapeMismatch` for a weight or bias not of size C,
+    ///   `TensorError.invalidArgument` for planes of a single element (as PyTorch).
     public func instanceNorm(weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) throws -> Tensor {
         let (n, c, h, w) = try planeDims("instanceNorm")
         let wp = try Tensor.channelParameter(weight, c, "instanceNorm weight")
         let bp = try Tensor.channelParameter(bias, c, "instanceNorm bias")
+        guard h * w > 1 else {
+            throw TensorError.invalidArgument(op: "instanceNorm", "expected more than 1 spatial element, got input shape \(shape)")
+        }
         let planes = n * c, size = h * w
         var means = [Float](repeating: 0, count: planes), invStds = means
         means.withUnsafeMutableBufferPointer { mp in

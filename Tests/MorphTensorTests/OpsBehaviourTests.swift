@@ -83,6 +83,7 @@ final class OpsBehaviourTests: XCTestCase {
         XCTAssertThrowsError(try x.batchNorm(weight: nil, bias: nil, runningMean: Tensor.zeros([3]), runningVar: nil,
                                              training: false))
         XCTAssertThrowsError(try Tensor.ones([3, 4]).instanceNorm())
+        XCTAssertThrowsError(try Tensor.ones([2, 3, 1, 1]).instanceNorm())
     }
 
     func testActivationAndResampleErrors() {
