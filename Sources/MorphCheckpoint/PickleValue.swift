@@ -212,6 +212,16 @@ public struct StorageRef {
     public let dtype: StorageDType
     /// The number of elements.
     public let count: Int
+    /// Where this storage starts inside the stored one, in elements (legacy storage views; usually 0).
+    public let elementOffset: Int
+
+    /// Names `count` elements of `dtype` stored under `key`, starting `elementOffset` elements in.
+    public init(key: String, dtype: StorageDType, count: Int, elementOffset: Int = 0) {
+        self.key = key
+        self.dtype = dtype
+        self.count = count
+        self.elementOffset = elementOffset
+    }
 }
 
 /// A strided view of a storage, as `_rebuild_tensor_v2` describes it.
