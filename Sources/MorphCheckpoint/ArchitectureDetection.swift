@@ -46,7 +46,7 @@ public enum ArchitectureDetection {
     /// The distinct integer indices N in keys `<prefix>N.<rest>`, sorted.
     static func indices(_ shapes: [String: [Int]], prefix: String, containing: String = "") -> [Int] {
         var out = Set<Int>()
-        for key in shapes.keys where key.hasPrefix(prefix) && key.contains(containing) {
+        for key in shapes.keys where key.hasPrefix(prefix) && (containing.isEmpty || key.contains(containing)) {
             let rest = key.dropFirst(prefix.count)
             if let n = Int(rest.prefix { $0 != "." }) { out.insert(n) }
         }

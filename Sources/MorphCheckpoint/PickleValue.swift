@@ -11,7 +11,8 @@ public indirect enum PickleValue {
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    /// An immutable tuple (a reference, so shared tuples are visited once).
+    case tuple(PickleList)
     case list(PickleList)
     case dict(PickleDict)
     /// A reference to an allowed global (`module`, `name`), never called directly.
@@ -44,6 +45,12 @@ public indirect enum PickleValue {
         return nil
     }
 
+    /// The elements of a tuple (nil for anything else).
+    public var tupleItems: [PickleValue]? {
+        if case let .tuple(t) = self { return t.items }
+        return nil
+    }
+
     /// The tensor reference, when the value is one.
     public var tensorValue: TensorRef? {
         if case let .tensor(t) = self { return t }
@@ -53,7 +60,7 @@ public indirect enum PickleValue {
     /// The elements of a tuple or list.
     public var sequence: [PickleValue]? {
         switch self {
-        case let .tuple(items): return items
+        case let .tuple(t): return t.items
         case let .list(list): return list.items
         default: return nil
         }
@@ -69,7 +76,7 @@ public indirect enum PickleValue {
         case let .float(v): return "\(v)"
         case let .string(s): return "'\(s.prefix(40))'"
         case let .bytes(b): return "bytes(\(b.count))"
-        case let .tuple(t): return "tuple(\(t.count))"
+        case let .tuple(t): return "tuple(\(t.items.count))"
         case let .list(l): return "list(\(l.items.count))"
         case let .dict(d): return "dict(\(d.entries.count))"
         case let .global(m, n): return "\(m).\(n)"
@@ -112,6 +119,12 @@ public final class PickleDict {
         return entries[i].value
     }
 
+    /// Empties the dict (used to tear down deep object graphs without recursion).
+    func removeAll() {
+        entries.removeAll()
+        stringIndex.removeAll()
+    }
+
     /// The string keys in order (non-string keys are skipped).
     public var stringKeys: [String] { entries.compactMap { $0.key.stringValue } }
 }
@@ -123,7 +136,7 @@ public final class PickleObject {
     /// The class's name, e.g. `Namespace`.
     public let name: String
     /// The constructor arguments the pickle gave.
-    public let args: [PickleValue]
+    public internal(set) var args: [PickleValue]
     /// The state set by BUILD, if any.
     public var state: PickleValue?
     /// Creates the record of an opaque object.

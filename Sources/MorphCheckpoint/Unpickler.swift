@@ -162,7 +162,7 @@ public struct Unpickler {
             return first
         case "torch.Size":
             guard let dims = args.first?.sequence else { throw fail("torch.Size expects a tuple") }
-            return .tuple(dims)
+            return .tuple(PickleList(dims))
         default:
             if Unpickler.opaqueClasses.contains(full) {
                 return .object(PickleObject(module: module, name: name, args: args))
@@ -211,6 +211,30 @@ public struct Unpickler {
         stack.removeAll()
         marks.removeAll()
         memo.removeAll()
+        do {
+            let result = try run()
+            let roots = [result] + stack + Array(memo.values)
+            let depth = PickleGraph.height(of: roots, limit: Unpickler.maxDepth)
+            stack.removeAll()
+            memo.removeAll()
+            guard depth <= Unpickler.maxDepth else {
+                PickleGraph.dismantle(roots)
+                throw fail("objects nested deeper than \(Unpickler.maxDepth) levels")
+            }
+            return result
+        } catch {
+            // Tear the partial object graph down iteratively, so a deep one cannot overflow the stack.
+            PickleGraph.dismantle(stack + Array(memo.values))
+            stack.removeAll()
+            memo.removeAll()
+            throw error
+        }
+    }
+
+    /// The deepest container nesting `load` accepts.
+    public static let maxDepth = 1000
+
+    private mutating func run() throws -> PickleValue {
         while true {
             let op = try readByte()
             switch op {
@@ -261,15 +285,15 @@ public struct Unpickler {
             case 0x42: stack.append(.bytes(try readBytes(try readLength(4))))   // BINBYTES
             case 0x43: stack.append(.bytes(try readBytes(try readLength(1))))   // SHORT_BINBYTES
             case 0x8E, 0x96: stack.append(.bytes(try readBytes(try readLength(8))))  // BINBYTES8, BYTEARRAY8
-            case 0x29: stack.append(.tuple([]))                      // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))           // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))             // TUPLE1
+            case 0x29: stack.append(.tuple(PickleList()))                      // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(PickleList(try popMark())))           // TUPLE
+            case 0x85: stack.append(.tuple(PickleList([try pop()])))             // TUPLE1
             case 0x86: // TUPLE2
                 let b = try pop(), a = try pop()
-                stack.append(.tuple([a, b]))
+                stack.append(.tuple(PickleList([a, b])))
             case 0x87: // TUPLE3
                 let c = try pop(), b = try pop(), a = try pop()
-                stack.append(.tuple([a, b, c]))
+                stack.append(.tuple(PickleList([a, b, c])))
             case 0x5D: stack.append(.list(PickleList()))             // EMPTY_LIST
             case 0x6C: stack.append(.list(PickleList(try popMark())))  // LIST
             case 0x61: // APPEND
@@ -311,15 +335,15 @@ public struct Unpickler {
                 stack.append(try resolveGlobal(m, n))
             case 0x52: // REDUCE
                 let args = try pop(), callable = try pop()
-                guard case let .tuple(items) = args else { throw fail("REDUCE arguments are \(args.summary), not a tuple") }
+                guard let items = args.tupleItems else { throw fail("REDUCE arguments are \(args.summary), not a tuple") }
                 stack.append(try apply(callable, items))
             case 0x81: // NEWOBJ
                 let args = try pop(), cls = try pop()
-                guard case let .tuple(items) = args else { throw fail("NEWOBJ arguments are \(args.summary)") }
+                guard let items = args.tupleItems else { throw fail("NEWOBJ arguments are \(args.summary)") }
                 stack.append(try apply(cls, items))
             case 0x92: // NEWOBJ_EX
                 let kwargs = try pop(), args = try pop(), cls = try pop()
-                guard case let .tuple(items) = args, case let .dict(kw) = kwargs, kw.entries.isEmpty else {
+                guard let items = args.tupleItems, case let .dict(kw) = kwargs, kw.entries.isEmpty else {
                     throw fail("NEWOBJ_EX with keyword arguments")
                 }
                 stack.append(try apply(cls, items))
