@@ -70,8 +70,9 @@ public struct Checkpoint {
         let head = handle.readData(ofLength: 16)
         try? handle.close()
         let bytes = [UInt8](head)
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.first == 0x80 { return try loadPyTorch(url) }
+        // Safetensors first: its 8-byte header length may itself begin with 0x80.
         if bytes.count > 8, bytes[8] == UInt8(ascii: "{") { return try loadSafeTensors(url) }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.first == 0x80 { return try loadPyTorch(url) }
         let hex = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
         throw CheckpointError.malformed(file: url.path, reason:
             "unrecognised checkpoint format (first bytes \(hex)); expected safetensors or a PyTorch .pth")
