@@ -1,0 +1,112 @@
+import Foundation
+
+/// The geometry of one 2-D convolution, seen from its input "image" side
+/// (channels × height × width) and its output "column" side (outH × outW).
+///
+/// conv2d reads the image through im2col; its input gradient and
+/// convTranspose2d write the image through col2im. Both work on a band of
+/// output rows at a time so the column buffer stays bounded.
+struct ConvGeometry {
+    let channels: Int, height: Int, width: Int
+    let kernelH: Int, kernelW: Int
+    let stride: Int, padding: Int, dilation: Int
+    let outH: Int, outW: Int
+
+    /// Rows of the column matrix: channels · kh · kw.
+    var columnRows: Int { channels * kernelH * kernelW }
+
+    /// Whether the columns are the image itself (1×1, stride 1, no padding).
+    var isPointwise: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0 }
+
+    /// Output rows per band so that a band's columns fit in `budget` floats (at least one row).
+    func bandRows(budget: Int = 4 << 20) -> Int {
+        max(1, min(outH, budget / max(1, columnRows * outW)))
+    }
+
+    /// Fills `cols` ([columnRows, rows·outW]) from `image` for output rows `row0 ..< row0+rows`.
+    func im2col(_ image: UnsafePointer<Float>, rows row0: Int, count rows: Int, into cols: UnsafeMutablePointer<Float>) {
+        let n = rows * outW
+        let kk = kernelH * kernelW
+        Parallel.chunks(channels) { range in
+            for c in range {
+                let plane = image + c * height * width
+                for i in 0..<kernelH {
+                    for j in 0..<kernelW {
+                        let dst0 = cols + ((c * kk) + i * kernelW + j) * n
+                        let dx = j * dilation - padding
+                        // Output columns whose input column lies inside the image.
+                        let lo = dx >= 0 ? 0 : min(outW, (-dx + stride - 1) / stride)
+                        let hi = max(lo, min(outW, (width - dx + stride - 1) / stride))
+                        for r in 0..<rows {
+                            let dst = dst0 + r * outW
+                            let ih = (row0 + r) * stride - padding + i * dilation
+                            if ih < 0 || ih >= height {
+                                dst.update(repeating: 0, count: outW)
+                                continue
+                            }
+                            let src = plane + ih * width + dx
+                            if lo > 0 { dst.update(repeating: 0, count: lo) }
+                            if stride == 1 {
+                                (dst + lo).update(from: src + lo, count: hi - lo)
+                            } else {
+                                for ow in lo..<hi { dst[ow] = src[ow * stride] }
+                            }
+                            if hi < outW { (dst + hi).update(repeating: 0, count: outW - hi) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `cols` ([columnRows, rows·outW]) back into `image` for output rows `row0 ..< row0+rows`.
+    func col2im(_ cols: UnsafePointer<Float>, rows row0: Int, count rows: Int, into image: UnsafeMutablePointer<Float>) {
+        let n = rows * outW
+        let kk = kernelH * kernelW
+        Parallel.chunks(channels) { range in
+            for c in range {
+                let plane = image + c * height * width
+                for i in 0..<kernelH {
+                    for j in 0..<kernelW {
+                        let src0 = cols + ((c * kk) + i * kernelW + j) * n
+                        let dx = j * dilation - padding
+                        let lo = dx >= 0 ? 0 : min(outW, (-dx + stride - 1) / stride)
+                        let hi = max(lo, min(outW, (width - dx + stride - 1) / stride))
+                        for r in 0..<rows {
+                            let ih = (row0 + r) * stride - padding + i * dilation
+                            if ih < 0 || ih >= height { continue }
+                            let src = src0 + r * outW
+                            let dst = plane + ih * width + dx
+                            if stride == 1 {
+                                for ow in lo..<hi { dst[ow] += src[ow] }
+                            } else {
+                                for ow in lo..<hi { dst[ow * stride] += src[ow] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reusable scratch buffers for convolution columns, so steady-state
+/// inference does not allocate per call.
+final class ScratchPool {
+    static let shared = ScratchPool()
+    private var free: [TensorStorage] = []
+    private let lock = NSLock()
+
+    /// A buffer of at least `count` floats; give it back with `release`.
+    func acquire(_ count: Int) -> TensorStorage {
+        lock.lock(); defer { lock.unlock() }
+        if let i = free.firstIndex(where: { $0.count >= count }) { return free.remove(at: i) }
+        return TensorStorage(count: count, zeroed: false)
+    }
+
+    func release(_ storage: TensorStorage) {
+        lock.lock(); defer { lock.unlock() }
+        free.append(storage)
+        if free.count > 4 { free.sort { $0.count > $1.count }; free.removeLast(free.count - 4) }
+    }
+}

@@ -1,0 +1,51 @@
+"""Parity fixtures for conv2d and conv_transpose2d: outputs and all gradients."""
+import torch
+import torch.nn.functional as F
+
+from gen._common import save, seeded
+
+# (name, N, Cin, Cout, H, W, k, stride, padding, dilation, bias)
+CONV_CASES = [
+    ("k3_odd", 1, 3, 4, 7, 9, 3, 1, 1, 1, True),
+    ("k3_s2_batch2", 2, 4, 5, 9, 8, 3, 2, 1, 1, True),
+    ("k1_pointwise", 2, 6, 3, 5, 7, 1, 1, 0, 1, True),
+    ("k4_s2_nobias", 1, 3, 6, 10, 11, 4, 2, 1, 1, False),
+    ("k7_pad3", 1, 3, 2, 9, 8, 7, 1, 3, 1, True),
+    ("k3_dilation2", 1, 2, 3, 11, 10, 3, 1, 2, 2, True),
+    ("k1_s2", 1, 4, 3, 7, 7, 1, 2, 0, 1, False),
+]
+
+# (name, N, Cin, Cout, H, W, k, stride, padding, output_padding, dilation, bias)
+CONVT_CASES = [
+    ("k3_s2_op1", 1, 4, 3, 5, 6, 3, 2, 1, 1, 1, True),
+    ("k4_s2_batch2", 2, 3, 2, 4, 5, 4, 2, 1, 0, 1, False),
+    ("k3_s1", 1, 3, 4, 6, 7, 3, 1, 1, 0, 1, True),
+    ("k3_dilation2", 1, 2, 3, 5, 5, 3, 1, 0, 0, 2, True),
+    ("k1_s1", 2, 5, 3, 4, 3, 1, 1, 0, 0, 1, True),
+]
+
+
+def generate(folder):
+    g = seeded(100)
+    for name, n, cin, cout, h, w, k, s, p, d, has_bias in CONV_CASES:
+        x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
+        weight = torch.randn(cout, cin, k, k, generator=g).mul_(0.3).requires_grad_()
+        bias = torch.randn(cout, generator=g).requires_grad_() if has_bias else None
+        out = F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d)
+        r = torch.randn(out.shape, generator=g)
+        (out * r).sum().backward()
+        save(folder, "conv_" + name,
+             {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
+              "grad_bias": bias.grad if bias is not None else None},
+             stride=s, padding=p, dilation=d)
+    for name, n, cin, cout, h, w, k, s, p, op, d, has_bias in CONVT_CASES:
+        x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
+        weight = torch.randn(cin, cout, k, k, generator=g).mul_(0.3).requires_grad_()
+        bias = torch.randn(cout, generator=g).requires_grad_() if has_bias else None
+        out = F.conv_transpose2d(x, weight, bias, stride=s, padding=p, output_padding=op, dilation=d)
+        r = torch.randn(out.shape, generator=g)
+        (out * r).sum().backward()
+        save(folder, "convT_" + name,
+             {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
+              "grad_bias": bias.grad if bias is not None else None},
+             stride=s, padding=p, output_padding=op, dilation=d)

@@ -1,0 +1,61 @@
+import XCTest
+import MorphTensor
+import TestSupport
+
+/// conv2d and convTranspose2d against PyTorch (outputs, input, weight and bias gradients),
+/// plus finite-difference checks and shape errors.
+final class ConvParityTests: XCTestCase {
+    func testConv2dMatchesPyTorch() throws {
+        try OpsCheck.each("conv_") { name in
+            let hasBias = (try? Fixture.load(name).tensor("bias")) != nil
+            try OpsCheck.parity(name, params: hasBias ? ["weight", "bias"] : ["weight"]) { f, x, p in
+                try x.conv2d(weight: p["weight"]!, bias: p["bias"], stride: f.int("stride"), padding: f.int("padding"),
+                             dilation: f.int("dilation"))
+            }
+        }
+    }
+
+    func testConvTranspose2dMatchesPyTorch() throws {
+        try OpsCheck.each("convT_") { name in
+            let hasBias = (try? Fixture.load(name).tensor("bias")) != nil
+            try OpsCheck.parity(name, params: hasBias ? ["weight", "bias"] : ["weight"]) { f, x, p in
+                try x.convTranspose2d(weight: p["weight"]!, bias: p["bias"], stride: f.int("stride"), padding: f.int("padding"),
+                                      outputPadding: f.int("output_padding"), dilation: f.int("dilation"))
+            }
+        }
+    }
+
+    func testConvGradientsAgreeWithFiniteDifferences() throws {
+        var rng = SeededRNG(seed: 3)
+        let x = Tensor.normal([2, 2, 5, 6], rng: &rng)
+        let w = Tensor.normal([3, 2, 3, 3], std: 0.5, rng: &rng)
+        let b = Tensor.normal([3], rng: &rng)
+        try OpsCheck.gradients("conv2d s2 p1", [x, w, b]) { t in
+            try t[0].conv2d(weight: t[1], bias: t[2], stride: 2, padding: 1)
+        }
+        let wt = Tensor.normal([2, 3, 3, 3], std: 0.5, rng: &rng)
+        try OpsCheck.gradients("convTranspose2d s2 p1 op1", [x, wt, b]) { t in
+            try t[0].convTranspose2d(weight: t[1], bias: t[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+    }
+
+    func testLargeImageUsesBandsAndStillMatchesPointwiseSum() throws {
+        // A 3×3 all-ones kernel over a constant image: interior pixels equal 9·Cin, independent of banding.
+        let x = Tensor.ones([1, 4, 300, 257])
+        let w = Tensor.ones([2, 4, 3, 3])
+        let y = try x.conv2d(weight: w, padding: 1)
+        XCTAssertEqual(y.shape, [1, 2, 300, 257])
+        XCTAssertEqual(y.data[150 * 257 + 100], 36)
+        XCTAssertEqual(y.data[0], 16)  // corner sees 2×2 of the kernel
+    }
+
+    func testShapeErrorsAreTyped() {
+        let x = Tensor.zeros([1, 3, 8, 8])
+        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 2, 3, 3])))
+        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 9, 9])))
+        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), bias: Tensor.zeros([3])))
+        XCTAssertThrowsError(try Tensor.zeros([3, 8, 8]).conv2d(weight: Tensor.zeros([4, 3, 3, 3])))
+        XCTAssertThrowsError(try x.convTranspose2d(weight: Tensor.zeros([3, 2, 3, 3]), stride: 2, outputPadding: 2))
+        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), stride: 0))
+    }
+}
