@@ -98,7 +98,7 @@ public final class InstanceNorm2d: Module {
 ///
 /// Training normalises with batch statistics and updates `running_mean`, `running_var`
 /// (unbiased) and `num_batches_tracked`; evaluation normalises with the running statistics.
-public final class BatchNorm2d: Module {
+public final class BatchNorm2d: BatchNormLayer {
     /// Channel count.
     public let numFeatures: Int
     /// Variance epsilon and running-statistics momentum.
