@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint"], path: "Tests/TestSupport"),
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
         .testTarget(name: "MorphNNTests", dependencies: ["MorphNN", "TestSupport"]),
+        .testTarget(name: "MorphRecipesTests", dependencies: ["MorphRecipes", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -113,12 +113,14 @@ extension Tensor {
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try binaryKernel("div", a, b, /)
+        // Keep the output's values, not the tensor itself, so the closure does not retain its own output.
+        let quotient = Tensor(shape: out.shape, storage: out.storage)
         return record(out, "div", inputs: [a, b]) { g in
             let ga = a.requiresGrad ? try binaryKernel("div", g, b, /).sumTo(a.shape) : nil
             var gb: Tensor? = nil
             if b.requiresGrad {
                 // d(a/b)/db = -a / b^2 = -out / b
-                let t = try binaryKernel("div", out, b, /)
+                let t = try binaryKernel("div", quotient, b, /)
                 gb = try binaryKernel("mul", g, t) { -$0 * $1 }.sumTo(b.shape)
             }
             return [ga, gb]
@@ -170,9 +172,10 @@ extension Tensor {
     public func unary(_ name: String, _ f: (Float) -> Float,
                       derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let out = mapValues(f)
+        let result = out.storage  // not `out`: a closure retaining its own output would never be freed
         return Tensor.record(out, name, inputs: [self]) { g in
             let r = Tensor(zeros: g.shape, zeroed: false)
-            let x = self.data, y = out.data, gp = g.data, o = r.data
+            let x = self.data, y = result.pointer, gp = g.data, o = r.data
             for i in 0..<g.count { o[i] = gp[i] * derivative(x[i], y[i]) }
             return [r]
         }

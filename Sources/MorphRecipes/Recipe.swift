@@ -1,0 +1,82 @@
+import Foundation
+
+/// What a recipe step does.
+public enum RecipeTask: String, CaseIterable, Sendable {
+    case translate, upscale, inpaint, train
+}
+
+/// A tile setting: a fixed size, `auto`, or 0 for the whole image.
+public enum TileSetting: Equatable, Sendable, CustomStringConvertible {
+    case auto
+    case size(Int)
+    public var description: String {
+        switch self { case .auto: return "auto"; case let .size(n): return String(n) }
+    }
+}
+
+/// One validated step of a recipe. Paths are resolved against the recipe's folder.
+public struct RecipeStep: Equatable, Sendable {
+    public var task: RecipeTask
+    /// A checkpoint path or a built-in model name (not used by `train`).
+    public var model: String?
+    /// Input folder or file; for `train`, the data folder.
+    public var input: URL
+    /// Output folder; for `train`, the run folder.
+    public var output: URL
+    /// Mask file or folder, for `inpaint`.
+    public var mask: URL?
+    public var tile: TileSetting?
+    /// Overlap in pixels; nil with `overlapAuto` false means the command's default.
+    public var overlap: Int?
+    public var overlapAuto = false
+    public var direction: String?
+    public var outscale: Double?
+    public var format: String?
+    public var skipExisting = false
+    public var eval = false
+    public var normStats: String?
+    /// For `train`: cyclegan, pix2pix, sr or inpaint.
+    public var trainKind: String?
+    /// For `train`: extra command-line options, `--key value`.
+    public var trainArguments: [String: String] = [:]
+    /// The line of the step in the recipe file.
+    public var line: Int
+}
+
+/// A parsed, validated recipe: steps run in order, each step's output may feed the next.
+public struct Recipe: Sendable {
+    public var name: String?
+    public var steps: [RecipeStep]
+    /// The file the recipe came from.
+    public var file: URL
+}
+
+/// One problem found in a recipe, with its position.
+public struct RecipeIssue: Equatable, Sendable, CustomStringConvertible {
+    public let line: Int
+    public let column: Int
+    public let message: String
+    public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// All problems of a recipe, reported together before anything runs.
+public struct RecipeError: Error, CustomStringConvertible {
+    public let file: String
+    public let issues: [RecipeIssue]
+    public var description: String {
+        issues.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+    }
+}
+
+/// What validation may check outside the recipe text.
+public struct RecipeEnvironment {
+    /// Whether a model string names a built-in model (then it needs no file).
+    public var isBuiltinModel: (String) -> Bool
+    /// Whether to require that input folders, masks and model files exist.
+    public var checkFiles: Bool
+
+    public init(isBuiltinModel: @escaping (String) -> Bool = { _ in false }, checkFiles: Bool = true) {
+        self.isBuiltinModel = isBuiltinModel
+        self.checkFiles = checkFiles
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import Yams
+
+/// Reads a YAML recipe into a `Recipe`, collecting every problem with its line and column.
+///
+/// A recipe is either one step at the top level or `steps:` with a list of steps:
+/// ```yaml
+/// name: horse to zebra, then ×4
+/// steps:
+///   - task: translate
+///     model: models/horse2zebra.pth
+///     input: photos
+///     output: zebras
+///   - task: upscale            # input defaults to the previous step's output
+///     model: morph-sr-x4
+///     output: zebras-x4
+/// ```
+public enum RecipeParser {
+    static let topKeys: Set<String> = ["name", "description", "steps"]
+    static let stepKeys: Set<String> = ["task", "model", "input", "output", "mask", "tile", "overlap", "direction",
+                                        "outscale", "format", "skip-existing", "eval", "norm-stats", "kind", "options"]
+    static let formats: Set<String> = ["png", "jpg", "jpeg", "webp", "tif", "tiff"]
+    static let trainKinds: Set<String> = ["cyclegan", "pix2pix", "sr", "inpaint"]
+
+    /// Parses and validates the recipe at `url`, resolving relative paths against its folder.
+    /// Command-line overrides replace the first step's input and the last step's output.
+    public static func load(_ url: URL, environment: RecipeEnvironment = RecipeEnvironment(),
+                            inputOverride: URL? = nil, outputOverride: URL? = nil) throws -> Recipe {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw RecipeError(file: url.path, issues: [RecipeIssue(line: 0, column: 0, message: "cannot read the recipe: \(error.localizedDescription)")])
+        }
+        return try parse(text, file: url, environment: environment, inputOverride: inputOverride, outputOverride: outputOverride)
+    }
+
+    /// Parses recipe text. `file` gives the folder for relative paths and the name for messages.
+    public static func parse(_ text: String, file: URL, environment: RecipeEnvironment = RecipeEnvironment(),
+                             inputOverride: URL? = nil, outputOverride: URL? = nil) throws -> Recipe {
+        var issues: [RecipeIssue] = []
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RecipeError(file: file.path, issues: [RecipeIssue(line: 1, column: 1, message: "the recipe is empty")])
+            }
+            root = node
+        } catch let error as RecipeError {
+            throw error
+        } catch let error as YamlError {
+            throw RecipeError(file: file.path, issues: [yamlIssue(error)])
+        } catch {
+            throw RecipeError(file: file.path, issues: [RecipeIssue(line: 0, column: 0, message: "\(error)")])
+        }
+        guard case .mapping(let top) = root else {
+            throw RecipeError(file: file.path, issues: [issue(root, "a recipe is a mapping with 'steps:' or one step's keys")])
+        }
+        let base = file.deletingLastPathComponent()
+        var name: String?
+        var stepNodes: [Node] = []
+        if top.keys.contains(where: { $0.string == "steps" }) {
+            for (key, value) in top {
+                let k = key.string ?? ""
+                if !topKeys.contains(k) {
+                    issues.append(issue(key, "unknown key '\(k)'\(suggestion(k, topKeys.union(stepKeys)))" +
+                                        (stepKeys.contains(k) ? " (step keys belong inside 'steps')" : "")))
+                } else if k == "name" {
+                    name = value.string
+                } else if k == "steps" {
+                    guard case .sequence(let seq) = value, !seq.isEmpty else {
+                        issues.append(issue(value, "'steps' must be a non-empty list"))
+                        continue
+                    }
+                    stepNodes = Array(seq)
+                }
+            }
+        } else {
+            name = top[Node("name")]?.string
+            var single = top
+            single[Node("name")] = nil
+            single[Node("description")] = nil
+            stepNodes = [.mapping(single)]
+        }
+        var steps: [RecipeStep] = []
+        var previousOutput: URL?
+        for (index, node) in stepNodes.enumerated() {
+            let isFirst = index == 0, isLast = index == stepNodes.count - 1
+            if let step = parseStep(node, base: base, previousOutput: previousOutput, environment: environment,
+                                    inputOverride: isFirst ? inputOverride : nil,
+                                    outputOverride: isLast ? outputOverride : nil, issues: &issues) {
+                steps.append(step)
+                previousOutput = step.output
+            } else {
+                previousOutput = nil
+            }
+        }
+        issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        guard issues.isEmpty else { throw RecipeError(file: file.path, issues: issues) }
+        return Recipe(name: name, steps: steps, file: file)
+    }
+
+    // MARK: Steps
+
+    static func parseStep(_ node: Node, base: URL, previousOutput: URL?, environment: RecipeEnvironment,
+                          inputOverride: URL?, outputOverride: URL?, issues: inout [RecipeIssue]) -> RecipeStep? {
+        guard case .mapping(let map) = node else {
+            issues.append(issue(node, "a step must be a mapping of keys to values"))
+            return nil
+        }
+        let before = issues.count
+        var values: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in map {
+            guard let k = key.string else { issues.append(issue(key, "keys must be strings")); continue }
+            if !stepKeys.contains(k) {
+                issues.append(issue(key, "unknown key '\(k)'\(suggestion(k, stepKeys))"))
+            } else {
+                values[k] = (key, value)
+            }
+        }
+        func string(_ k: String) -> String? {
+            guard let entry = values[k] else { return nil }
+            guard case .scalar(let s) = entry.value, !s.string.isEmpty else {
+                issues.append(issue(entry.value, "'\(k)' must be a non-empty string"))
+                return nil
+            }
+            return s.string
+        }
+        func int(_ k: String, min: Int) -> Int? {
+            guard let entry = values[k] else { return nil }
+            guard let n = entry.value.int, n >= min else {
+                issues.append(issue(entry.value, "'\(k)' must be an integer ≥ \(min), got '\(entry.value.string ?? "a collection")'"))
+                return nil
+            }
+            return n
+        }
+        func bool(_ k: String) -> Bool? {
+            guard let entry = values[k] else { return nil }
+            guard let b = entry.value.bool else {
+                issues.append(issue(entry.value, "'\(k)' must be true or false, got '\(entry.value.string ?? "a collection")'"))
+                return nil
+            }
+            return b
+        }
+        func path(_ s: String) -> URL {
+            let expanded = (s as NSString).expandingTildeInPath
+            return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded).standardized
+                                           : base.appendingPathComponent(expanded).standardized
+        }
+
+        guard let taskName = string("task") else {
+            if values["task"] == nil { issues.append(issue(node, "missing 'task' (one of \(RecipeTask.allCases.map(\.rawValue).joined(separator: ", ")))")) }
+            return nil
+        }
+        guard let task = RecipeTask(rawValue: taskName) else {
+            issues.append(issue(values["task"]!.value, "unknown task '\(taskName)' (one of \(RecipeTask.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            return nil
+        }
+        let model = string("model")
+        if task != .train {
+            if model == nil && values["model"] == nil { issues.append(issue(node, "missing 'model' for a \(task.rawValue) step")) }
+            if let model, environment.checkFiles, !environment.isBuiltinModel(model),
+               !FileManager.default.fileExists(atPath: path(model).path) {
+                issues.append(issue(values["model"]!.value, "model '\(model)' is neither a file nor a built-in model"))
+            }
+        }
+        var input: URL? = inputOverride ?? string("input").map(path) ?? previousOutput
+        if input == nil && values["input"] == nil { issues.append(issue(node, "missing 'input' (only later steps may omit it)")) }
+        if let i = input, inputOverride == nil, values["input"] != nil, environment.checkFiles,
+           !FileManager.default.fileExists(atPath: i.path) {
+            issues.append(issue(values["input"]!.value, "input '\(i.path)' does not exist"))
+            input = nil
+        }
+        let output = outputOverride ?? string("output").map(path)
+        if output == nil && values["output"] == nil { issues.append(issue(node, "missing 'output'")) }
+        var mask: URL?
+        if let m = string("mask") {
+            mask = path(m)
+            if environment.checkFiles, !FileManager.default.fileExists(atPath: mask!.path) {
+                issues.append(issue(values["mask"]!.value, "mask '\(m)' does not exist"))
+            }
+        }
+        if task == .inpaint && values["mask"] == nil { issues.append(issue(node, "an inpaint step needs 'mask' (a file or a folder)")) }
+
+        var step = RecipeStep(task: task, model: model, input: input ?? base, output: output ?? base, line: (node.mark?.line ?? 0))
+        step.mask = mask
+        if let entry = values["tile"] {
+            if entry.value.string == "auto" { step.tile = .auto } else if let n = int("tile", min: 0) { step.tile = .size(n) }
+        }
+        if let entry = values["overlap"] {
+            if entry.value.string == "auto" { step.overlapAuto = true } else { step.overlap = int("overlap", min: 0) }
+        }
+        if let d = string("direction") {
+            if d == "AtoB" || d == "BtoA" { step.direction = d } else {
+                issues.append(issue(values["direction"]!.value, "direction must be AtoB or BtoA, got '\(d)'"))
+            }
+        }
+        if let entry = values["outscale"] {
+            if let f = entry.value.float, f > 0, f <= 16 { step.outscale = f } else {
+                issues.append(issue(entry.value, "'outscale' must be a number in (0, 16], got '\(entry.value.string ?? "?")'"))
+            }
+        }
+        if let f = string("format") {
+            if formats.contains(f.lowercased()) { step.format = f.lowercased() } else {
+                issues.append(issue(values["format"]!.value, "format must be one of \(formats.sorted().joined(separator: ", ")), got '\(f)'"))
+            }
+        }
+        if let n = string("norm-stats") {
+            if n == "global" || n == "tile" { step.normStats = n } else {
+                issues.append(issue(values["norm-stats"]!.value, "norm-stats must be global or tile, got '\(n)'"))
+            }
+        }
+        step.skipExisting = bool("skip-existing") ?? false
+        step.eval = bool("eval") ?? false
+        if task == .train {
+            if let k = string("kind") {
+                if trainKinds.contains(k) { step.trainKind = k } else {
+                    issues.append(issue(values["kind"]!.value, "kind must be one of \(trainKinds.sorted().joined(separator: ", ")), got '\(k)'"))
+                }
+            } else if values["kind"] == nil {
+                issues.append(issue(node, "a train step needs 'kind' (cyclegan, pix2pix, sr or inpaint)"))
+            }
+            if let entry = values["options"] {
+                if case .mapping(let opts) = entry.value {
+                    for (k, v) in opts {
+                        guard let key = k.string, case .scalar(let s) = v else {
+                            issues.append(issue(v, "train options must map names to plain values"))
+                            continue
+                        }
+                        step.trainArguments[key] = s.string
+                    }
+                } else {
+                    issues.append(issue(entry.value, "'options' must be a mapping of option names to values"))
+                }
+            }
+        } else if let entry = values["kind"] ?? values["options"] {
+            issues.append(issue(entry.key, "'\(entry.key.string ?? "")' is only valid in a train step"))
+        }
+        return issues.count == before ? step : nil
+    }
+
+    // MARK: Messages
+
+    static func issue(_ node: Node, _ message: String) -> RecipeIssue {
+        RecipeIssue(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, message: message)
+    }
+
+    static func yamlIssue(_ error: YamlError) -> RecipeIssue {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
+            return RecipeIssue(line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        case let .composer(_, problem, mark, _):
+            return RecipeIssue(line: mark.line, column: mark.column, message: "YAML: \(problem)")
+        default:
+            return RecipeIssue(line: 0, column: 0, message: "YAML: \(error)")
+        }
+    }
+
+    /// " (did you mean 'x'?)" for a near miss, or "".
+    static func suggestion(_ word: String, _ candidates: Set<String>) -> String {
+        let best = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (name, distance) = best, distance <= 2 else { return "" }
+        return " (did you mean '\(name)'?)"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        var row = Array(0...y.count)
+        for i in 1...max(x.count, 1) where !x.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(y.count, 1) where !y.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return y.isEmpty ? x.count : row[y.count]
+    }
+}

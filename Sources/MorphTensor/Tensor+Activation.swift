@@ -1,0 +1,123 @@
+import Foundation
+
+extension Tensor {
+    /// Applies a raw elementwise kernel `out[i] = f(x[i])` over all elements, in parallel chunks for big tensors.
+    @inline(__always)
+    static func mapKernel(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
+        let out = Tensor(zeros: x.shape, zeroed: false)
+        let p = x.data, o = out.data
+        Parallel.chunks(x.count, minChunk: 1 << 16) { range in
+            for i in range { o[i] = f(p[i]) }
+        }
+        return out
+    }
+
+    /// `out[i] = f(a[i], b[i])` for two same-sized buffers (input or output, and gradient), in parallel chunks.
+    @inline(__always)
+    static func gradKernel(_ a: Tensor, _ g: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        let out = Tensor(zeros: g.shape, zeroed: false)
+        let p = a.data, q = g.data, o = out.data
+        Parallel.chunks(g.count, minChunk: 1 << 16) { range in
+            for i in range { o[i] = f(p[i], q[i]) }
+        }
+        return out
+    }
+
+    /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
+    public func relu() -> Tensor {
+        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : 0 }
+        return Tensor.record(out, "relu", inputs: [self]) { g in
+            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : 0 }]
+        }
+    }
+
+    /// x where x > 0, else `slope · x`.
+    public func leakyReLU(_ slope: Float = 0.01) -> Tensor {
+        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : $0 * slope }
+        return Tensor.record(out, "leakyReLU", inputs: [self]) { g in
+            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : d * slope }]
+        }
+    }
+
+    /// Parametric ReLU: x where x > 0, else `weight[c] · x`, with one weight per channel (dimension 1)
+    /// or a single shared weight.
+    /// - Throws: `TensorError.shapeMismatch` when the weight has neither 1 nor C values.
+    public func prelu(weight: Tensor) throws -> Tensor {
+        let channels = rank >= 2 ? shape[1] : 1
+        guard weight.count == 1 || weight.count == channels, weight.shape.filter({ $0 != 1 }).count <= 1 else {
+            throw TensorError.shapeMismatch(op: "prelu", shape, weight.shape)
+        }
+        let shared = weight.count == 1
+        let inner = rank >= 2 ? shape[2...].reduce(1, *) : 1
+        let outer = rank >= 2 ? shape[0] : (rank == 1 ? shape[0] : 1)
+        let planes = outer * (rank >= 2 ? channels : 1)
+        let out = Tensor(zeros: shape, zeroed: false)
+        let x = data, o = out.data, wp = weight.data
+        Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
+            for p in range {
+                let a = wp[shared ? 0 : p % channels]
+                let xp = x + p * inner, op = o + p * inner
+                for i in 0..<inner { let v = xp[i]; op[i] = v > 0 ? v : a * v }
+            }
+        }
+        return Tensor.record(out, "prelu", inputs: [self, weight]) { g in
+            let gs = g.data
+            var gx: Tensor? = nil, gw: Tensor? = nil
+            if self.requiresGrad {
+                let r = Tensor(zeros: self.shape, zeroed: false)
+                let rd = r.data
+                Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
+                    for p in range {
+                        let a = wp[shared ? 0 : p % channels]
+                        let xp = x + p * inner, gp = gs + p * inner, rp = rd + p * inner
+                        for i in 0..<inner { rp[i] = xp[i] > 0 ? gp[i] : a * gp[i] }
+                    }
+                }
+                gx = r
+            }
+            if weight.requiresGrad {
+                // Per-plane sums of g·x over x ≤ 0, then summed per weight.
+                let planeSums = Tensor(zeros: [planes], zeroed: false)
+                let ps = planeSums.data
+                Parallel.forEach(planes) { p in
+                    let xp = x + p * inner, gp = gs + p * inner
+                    var acc: Float = 0
+                    for i in 0..<inner { acc += xp[i] > 0 ? 0 : gp[i] * xp[i] }
+                    ps[p] = acc
+                }
+                var sums = [Double](repeating: 0, count: weight.count)
+                for p in 0..<planes { sums[shared ? 0 : p % channels] += Double(ps[p]) }
+                gw = try Tensor(shape: weight.shape, values: sums.map { Float($0) })
+            }
+            return [gx, gw]
+        }
+    }
+
+    /// Hyperbolic tangent; derivative 1 − y².
+    public func tanh() -> Tensor {
+        let out = Tensor.mapKernel(self) { Foundation.tanh($0) }
+        // A view of the values, not `out` itself, so the closure does not retain its own output.
+        let result = Tensor(shape: out.shape, storage: out.storage)
+        return Tensor.record(out, "tanh", inputs: [self]) { g in
+            [Tensor.gradKernel(result, g) { y, d in d * (1 - y * y) }]
+        }
+    }
+
+    /// The logistic function 1 / (1 + e^−x), computed without overflow; derivative y(1 − y).
+    public func sigmoid() -> Tensor {
+        let out = Tensor.mapKernel(self, Tensor.logistic)
+        // A view of the values, not `out` itself, so the closure does not retain its own output.
+        let result = Tensor(shape: out.shape, storage: out.storage)
+        return Tensor.record(out, "sigmoid", inputs: [self]) { g in
+            [Tensor.gradKernel(result, g) { y, d in d * y * (1 - y) }]
+        }
+    }
+
+    /// A numerically stable scalar logistic function.
+    @inline(__always)
+    static func logistic(_ x: Float) -> Float {
+        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+        let e = Foundation.exp(x)
+        return e / (1 + e)
+    }
+}

@@ -1,0 +1,83 @@
+import XCTest
+import MorphTensor
+import TestSupport
+
+/// Shared checks for the ops parity and gradient tests.
+enum OpsCheck {
+    /// Runs `op` on fixture `name`: the input `x` and the named parameters get `requiresGrad`, the output is
+    /// compared with `out`, then (out · r).sum() is back-propagated and every `grad_<key>` is compared.
+    static func parity(_ name: String, params: [String] = [], rtol: Float = 1e-4, atol: Float = 1e-5,
+                       file: StaticString = #filePath, line: UInt = #line,
+                       _ op: (Fixture, Tensor, [String: Tensor]) throws -> Tensor) throws {
+        let f = try Fixture.load(name)
+        let x = try f.copy("x")
+        x.requiresGrad = true
+        var p: [String: Tensor] = [:]
+        for key in params {
+            let t = try f.copy(key)
+            t.requiresGrad = true
+            p[key] = t
+        }
+        let out = try op(f, x, p)
+        let expected = try f.tensor("out")
+        assertClose(out, shape: expected.shape, expected.values, rtol: rtol, atol: atol, "\(name) out", file: file, line: line)
+        try (out * f.tensor("r")).sum().backward()
+        let gx = try f.tensor("grad_x")
+        assertClose(x.grad?.values ?? [], gx.values, rtol: rtol, atol: atol, "\(name) grad_x", file: file, line: line)
+        for key in params {
+            let g = try f.tensor("grad_" + key)
+            assertClose(p[key]?.grad?.values ?? [], g.values, rtol: rtol, atol: atol, "\(name) grad_\(key)",
+                        file: file, line: line)
+        }
+    }
+
+    /// Runs `body` for every fixture whose name starts with `prefix`, failing when there are none.
+    static func each(_ prefix: String, file: StaticString = #filePath, line: UInt = #line,
+                     _ body: (String) throws -> Void) throws {
+        let names = Fixture.names(prefix: prefix)
+        XCTAssertFalse(names.isEmpty, "no fixtures named \(prefix)*", file: file, line: line)
+        for name in names { try body(name) }
+    }
+
+    /// Compares the tape's gradients of sum(f(inputs) · r) with central differences (step `eps`)
+    /// for every element of every input. A scalar output is used as the loss directly.
+    static func gradients(_ label: String, _ inputs: [Tensor], eps: Float = 1e-2, rtol: Double = 1e-2,
+                          atol: Double = 5e-3, seed: UInt64 = 7, file: StaticString = #filePath, line: UInt = #line,
+                          _ f: ([Tensor]) throws -> Tensor) throws {
+        var rng = SeededRNG(seed: seed)
+        let probe = try withoutGrad { try f(inputs) }
+        let r = probe.count == 1 ? Tensor.ones(probe.shape) : Tensor.normal(probe.shape, rng: &rng)
+        func loss() throws -> Double {
+            let out = try withoutGrad { try f(inputs) }
+            var acc: Double = 0
+            for i in 0..<out.count { acc += Double(out.data[i]) * Double(r.data[i]) }
+            return acc
+        }
+        for t in inputs { t.requiresGrad = true; t.zeroGrad() }
+        try (f(inputs) * r).sum().backward()
+        for (k, t) in inputs.enumerated() {
+            guard let analytic = t.grad else { XCTFail("\(label): input \(k) got no gradient", file: file, line: line); continue }
+            for i in 0..<t.count {
+                let saved = t.data[i]
+                t.data[i] = saved + eps
+                let up = try loss()
+                t.data[i] = saved - eps
+                let down = try loss()
+                t.data[i] = saved
+                let numeric = (up - down) / Double(2 * eps)
+                let a = Double(analytic.data[i])
+                if abs(numeric - a) > rtol * abs(a) + atol {
+                    XCTFail("\(label): input \(k) element \(i): tape \(a), finite difference \(numeric)", file: file, line: line)
+                    return
+                }
+            }
+        }
+    }
+
+    /// A normal random tensor whose elements keep at least `margin` away from zero (for kinks at 0).
+    static func awayFromZero(_ shape: [Int], margin: Float = 0.05, rng: inout SeededRNG) -> Tensor {
+        let t = Tensor.normal(shape, rng: &rng)
+        for i in 0..<t.count where abs(t.data[i]) < margin { t.data[i] = t.data[i] < 0 ? -margin - 0.1 : margin + 0.1 }
+        return t
+    }
+}
