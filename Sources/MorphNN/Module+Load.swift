@@ -56,3 +56,21 @@ extension Module {
         return try load(stateDict: dict, strict: strict)
     }
 }
+
+extension Module {
+    /// Removes the `running_mean`, `running_var` and `num_batches_tracked` entries that old PyTorch
+    /// versions saved for `InstanceNorm2d` layers without running statistics, as the reference's
+    /// `__patch_instance_norm_state_dict` does. Returns the cleaned dict and the keys removed.
+    public func droppingStaleInstanceNormStatistics(_ dict: [String: Tensor]) -> (dict: [String: Tensor], removed: [String]) {
+        var out = dict
+        var removed: [String] = []
+        visitModules(prefix: "") { prefix, module in
+            guard let norm = module as? InstanceNorm2d, norm.runningMean == nil else { return }
+            for name in ["running_mean", "running_var", "num_batches_tracked"] {
+                let key = Self.join(prefix, name)
+                if out.removeValue(forKey: key) != nil { removed.append(key) }
+            }
+        }
+        return (out, removed)
+    }
+}

@@ -88,6 +88,10 @@ extension Module {
     /// The number of scalar parameters (buffers excluded).
     public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.1.count } }
 
+    /// Turns gradient tracking of all parameters on or off (the reference's `set_requires_grad`,
+    /// used to freeze discriminators while generators train).
+    public func setRequiresGrad(_ on: Bool) { for (_, p) in namedParameters() { p.requiresGrad = on } }
+
     /// Clears the gradients of all parameters.
     public func zeroGrad() { for (_, p) in namedParameters() { p.zeroGrad() } }
 

@@ -82,4 +82,25 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(try a(x).values, x.values)
         XCTAssertThrowsError(try Dropout(1.5)(x))
     }
+
+    func testStaleInstanceNormStatisticsAreDropped() throws {
+        let seq = Sequential(InstanceNorm2d(2), ReLU(), InstanceNorm2d(2, affine: true, trackRunningStats: true))
+        var dict = Dictionary(uniqueKeysWithValues: seq.stateDict().map { ($0.0, $0.1.detached()) })
+        dict["0.running_mean"] = Tensor.zeros([2])
+        dict["0.running_var"] = Tensor.ones([2])
+        dict["0.num_batches_tracked"] = Tensor(scalar: 0)
+        XCTAssertThrowsError(try seq.load(stateDict: dict))
+        let (clean, removed) = seq.droppingStaleInstanceNormStatistics(dict)
+        XCTAssertEqual(removed.sorted(), ["0.num_batches_tracked", "0.running_mean", "0.running_var"])
+        XCTAssertNotNil(clean["2.running_mean"])
+        try seq.load(stateDict: clean)
+    }
+
+    func testSetRequiresGradFreezesParameters() {
+        let bn = BatchNorm2d(2)
+        bn.setRequiresGrad(false)
+        XCTAssertFalse(bn.weight!.requiresGrad || bn.bias!.requiresGrad)
+        bn.setRequiresGrad(true)
+        XCTAssertTrue(bn.weight!.requiresGrad && bn.bias!.requiresGrad)
+    }
 }
