@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
         .testTarget(name: "MorphNNTests", dependencies: ["MorphNN", "TestSupport"]),
         .testTarget(name: "MorphRecipesTests", dependencies: ["MorphRecipes", "TestSupport"]),
+        .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,12 +9,20 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case unsupportedDType(file: String, key: String, dtype: String)
     /// The file could not be read or written at all.
     case io(file: String, reason: String)
+    /// A pickle names a global outside the allow-list; nothing was called.
+    case forbiddenGlobal(file: String, name: String)
+    /// The keys and shapes match no architecture Morph knows.
+    case unknownArchitecture(found: String, expected: String)
 
     public var description: String {
         switch self {
         case let .malformed(file, reason): return "\(file): \(reason)"
         case let .unsupportedDType(file, key, dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
         case let .io(file, reason): return "\(file): \(reason)"
+        case let .forbiddenGlobal(file, name):
+            return "\(file): refusing to load global \(name) (only PyTorch tensor and container types are allowed)"
+        case let .unknownArchitecture(found, expected):
+            return "cannot detect the architecture: found \(found); expected \(expected)"
         }
     }
 }

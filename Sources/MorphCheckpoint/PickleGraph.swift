@@ -1,0 +1,73 @@
+import Foundation
+
+/// Iterative walks over unpickled object graphs: measuring nesting depth and
+/// tearing graphs down without recursion (a hostile pickle can nest containers
+/// deeply enough to overflow the stack in a recursive deinit).
+enum PickleGraph {
+    /// The identity and children of a container value, nil for scalars.
+    static func node(_ value: PickleValue) -> (ObjectIdentifier, [PickleValue])? {
+        switch value {
+        case let .list(l), let .tuple(l): return (ObjectIdentifier(l), l.items)
+        case let .dict(d): return (ObjectIdentifier(d), d.entries.flatMap { [$0.key, $0.value] })
+        case let .object(o): return (ObjectIdentifier(o), o.args + (o.state.map { [$0] } ?? []))
+        default: return nil
+        }
+    }
+
+    /// The longest chain of nested containers reachable from `roots` (cycles are not followed);
+    /// stops early and returns a value above `limit` once the chain exceeds it.
+    static func height(of roots: [PickleValue], limit: Int) -> Int {
+        var done: [ObjectIdentifier: Int] = [:]
+        var active = Set<ObjectIdentifier>()
+        var best = 0
+        for root in roots {
+            guard let (rootID, rootChildren) = node(root) else { continue }
+            if let h = done[rootID] { best = max(best, h); continue }
+            // Each frame: node, its children, the next child to visit, the tallest child so far.
+            var frames: [(id: ObjectIdentifier, children: [PickleValue], next: Int, tallest: Int)] = [(rootID, rootChildren, 0, 0)]
+            active.insert(rootID)
+            while let i = frames.indices.last {
+                if frames[i].next < frames[i].children.count {
+                    let child = frames[i].children[frames[i].next]
+                    frames[i].next += 1
+                    guard let (childID, grandchildren) = node(child) else { continue }
+                    if let h = done[childID] { frames[i].tallest = max(frames[i].tallest, h); continue }
+                    if active.contains(childID) { continue }
+                    if frames.count >= limit { return frames.count + 1 }
+                    active.insert(childID)
+                    frames.append((childID, grandchildren, 0, 0))
+                } else {
+                    let frame = frames.removeLast()
+                    let h = frame.tallest + 1
+                    done[frame.id] = h
+                    active.remove(frame.id)
+                    if let j = frames.indices.last { frames[j].tallest = max(frames[j].tallest, h) }
+                    best = max(best, h)
+                }
+            }
+        }
+        return best
+    }
+
+    /// Empties every container reachable from `roots`, one level at a time, so that
+    /// releasing them never recurses.
+    static func dismantle(_ roots: [PickleValue]) {
+        var work = roots
+        while let value = work.popLast() {
+            switch value {
+            case let .list(l), let .tuple(l):
+                work.append(contentsOf: l.items)
+                l.items = []
+            case let .dict(d):
+                for entry in d.entries { work.append(entry.key); work.append(entry.value) }
+                d.removeAll()
+            case let .object(o):
+                work.append(contentsOf: o.args)
+                o.args = []
+                if let state = o.state { work.append(state); o.state = nil }
+            default:
+                break
+            }
+        }
+    }
+}
