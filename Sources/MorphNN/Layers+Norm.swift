@@ -1,0 +1,160 @@
+import MorphTensor
+
+/// Instance normalisation over each (sample, channel) plane (PyTorch `nn.InstanceNorm2d`).
+///
+/// With `trackRunningStats`, training updates `running_mean` / `running_var` with the batch
+/// average of the per-instance statistics, and evaluation normalises with them.
+public final class InstanceNorm2d: Module {
+    /// Channel count.
+    public let numFeatures: Int
+    /// Variance epsilon.
+    public let eps: Float
+    /// Running-statistics momentum.
+    public let momentum: Float
+    /// `[C]` scale and shift when affine.
+    public let weight: Tensor?, bias: Tensor?
+    /// `[C]` running statistics when tracked.
+    public let runningMean: Tensor?, runningVar: Tensor?
+    /// Scalar count of updates when tracked (PyTorch never increments it for instance norm).
+    public let numBatchesTracked: Tensor?
+    public var isTraining = true
+
+    /// An instance norm; PyTorch's defaults are no affine parameters and no running statistics.
+    public init(_ numFeatures: Int, affine: Bool = false, trackRunningStats: Bool = false,
+                eps: Float = 1e-5, momentum: Float = 0.1) {
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        if affine {
+            let w = Tensor.ones([numFeatures]), b = Tensor.zeros([numFeatures])
+            w.requiresGrad = true
+            b.requiresGrad = true
+            weight = w
+            bias = b
+        } else {
+            weight = nil
+            bias = nil
+        }
+        if trackRunningStats {
+            runningMean = Tensor.zeros([numFeatures])
+            runningVar = Tensor.ones([numFeatures])
+            numBatchesTracked = Tensor(scalar: 0)
+        } else {
+            runningMean = nil
+            runningVar = nil
+            numBatchesTracked = nil
+        }
+    }
+
+    public var namedOwnParameters: [(String, Tensor)] {
+        guard let weight, let bias else { return [] }
+        return [("weight", weight), ("bias", bias)]
+    }
+
+    public var namedOwnBuffers: [(String, Tensor)] {
+        guard let runningMean, let runningVar, let numBatchesTracked else { return [] }
+        return [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", numBatchesTracked)]
+    }
+
+    public func forward(_ x: Tensor) throws -> Tensor {
+        guard x.rank == 4, x.shape[1] == numFeatures else {
+            throw NNError.badInput(layer: "InstanceNorm2d", "expected [N, \(numFeatures), H, W], got \(x.shape)")
+        }
+        if let runningMean, let runningVar {
+            if !isTraining {
+                return try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                       training: false, eps: eps)
+            }
+            updateRunningStatistics(x, runningMean, runningVar)
+        }
+        return try x.instanceNorm(weight: weight, bias: bias, eps: eps)
+    }
+
+    /// `running = (1 − m)·running + m·mean_n(stat_nc)` with per-plane mean and unbiased variance.
+    private func updateRunningStatistics(_ x: Tensor, _ runningMean: Tensor, _ runningVar: Tensor) {
+        let n = x.shape[0], c = x.shape[1], size = x.shape[2] * x.shape[3]
+        guard n > 0, size > 0 else { return }
+        let p = x.data, rm = runningMean.data, rv = runningVar.data
+        let m = Double(momentum)
+        for ch in 0..<c {
+            var meanSum = 0.0, varSum = 0.0
+            for s in 0..<n {
+                let plane = p + (s * c + ch) * size
+                var total = 0.0
+                for i in 0..<size { total += Double(plane[i]) }
+                let mean = total / Double(size)
+                var sq = 0.0
+                for i in 0..<size { let d = Double(plane[i]) - mean; sq += d * d }
+                meanSum += mean
+                varSum += size > 1 ? sq / Double(size - 1) : .nan
+            }
+            rm[ch] = Float((1 - m) * Double(rm[ch]) + m * meanSum / Double(n))
+            rv[ch] = Float((1 - m) * Double(rv[ch]) + m * varSum / Double(n))
+        }
+    }
+}
+
+/// Batch normalisation per channel over N, H and W (PyTorch `nn.BatchNorm2d`).
+///
+/// Training normalises with batch statistics and updates `running_mean`, `running_var`
+/// (unbiased) and `num_batches_tracked`; evaluation normalises with the running statistics.
+public final class BatchNorm2d: BatchNormLayer {
+    /// Channel count.
+    public let numFeatures: Int
+    /// Variance epsilon and running-statistics momentum.
+    public let eps: Float, momentum: Float
+    /// `[C]` scale (initially 1) and shift (initially 0), when affine.
+    public let weight: Tensor?, bias: Tensor?
+    /// `[C]` running statistics, when tracked.
+    public let runningMean: Tensor?, runningVar: Tensor?
+    /// Scalar count of training batches seen, when tracked.
+    public let numBatchesTracked: Tensor?
+    public var isTraining = true
+
+    /// A batch norm with PyTorch's defaults (affine, tracking running statistics).
+    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1,
+                affine: Bool = true, trackRunningStats: Bool = true) {
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        if affine {
+            let w = Tensor.ones([numFeatures]), b = Tensor.zeros([numFeatures])
+            w.requiresGrad = true
+            b.requiresGrad = true
+            weight = w
+            bias = b
+        } else {
+            weight = nil
+            bias = nil
+        }
+        if trackRunningStats {
+            runningMean = Tensor.zeros([numFeatures])
+            runningVar = Tensor.ones([numFeatures])
+            numBatchesTracked = Tensor(scalar: 0)
+        } else {
+            runningMean = nil
+            runningVar = nil
+            numBatchesTracked = nil
+        }
+    }
+
+    public var namedOwnParameters: [(String, Tensor)] {
+        guard let weight, let bias else { return [] }
+        return [("weight", weight), ("bias", bias)]
+    }
+
+    public var namedOwnBuffers: [(String, Tensor)] {
+        guard let runningMean, let runningVar, let numBatchesTracked else { return [] }
+        return [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", numBatchesTracked)]
+    }
+
+    public func forward(_ x: Tensor) throws -> Tensor {
+        guard x.rank == 4, x.shape[1] == numFeatures else {
+            throw NNError.badInput(layer: "BatchNorm2d", "expected [N, \(numFeatures), H, W], got \(x.shape)")
+        }
+        let y = try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                training: isTraining, momentum: momentum, eps: eps)
+        if isTraining, let numBatchesTracked { numBatchesTracked.data[0] += 1 }
+        return y
+    }
+}
