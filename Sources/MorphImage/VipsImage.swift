@@ -84,6 +84,19 @@ public final class VipsImage {
         return try owned.apply { morph_vips_copy_interpretation($0, $1, interpretation) }
     }
 
+    /// Wraps a copy of interleaved 8- or 16-bit samples: 1 band gray, 2 gray+alpha, 3 RGB, 4 RGBA.
+    /// - Throws: `ImageError.invalidArgument` when the buffer size does not match the layout.
+    public static func fromSamples(_ samples: UnsafeRawBufferPointer, width: Int, height: Int, bands: Int,
+                                   bitDepth: Int, file: String = "memory") throws -> VipsImage {
+        guard width > 0, height > 0, (1...4).contains(bands), bitDepth == 8 || bitDepth == 16,
+              let base = samples.baseAddress, samples.count == width * height * bands * bitDepth / 8 else {
+            throw ImageError.invalidArgument("\(file): \(samples.count) bytes do not hold a \(width)×\(height)×\(bands) image of depth \(bitDepth)")
+        }
+        return try fromPixels(base, width: width, height: height, bands: bands,
+                              format: bitDepth == 16 ? VIPS_FORMAT_USHORT : VIPS_FORMAT_UCHAR,
+                              interpretation: ImageInterpretation.vips(gray: bands <= 2, bitDepth: bitDepth), file: file)
+    }
+
     // MARK: Header
 
     /// Width in pixels.
