@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "MorphNNTests", dependencies: ["MorphNN", "TestSupport"]),
         .testTarget(name: "MorphRecipesTests", dependencies: ["MorphRecipes", "TestSupport"]),
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
+        .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
