@@ -45,6 +45,7 @@ let package = Package(
         // Tests: one target per module plus shared helpers.
         .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint"], path: "Tests/TestSupport"),
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
+        .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
