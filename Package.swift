@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "MorphRecipesTests", dependencies: ["MorphRecipes", "TestSupport"]),
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
         .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
+        .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

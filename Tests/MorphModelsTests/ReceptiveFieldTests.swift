@@ -1,0 +1,51 @@
+import XCTest
+import MorphModels
+import MorphNN
+import MorphTensor
+import TestSupport
+
+/// The reported receptive field radius is an honest bound: running a crop reproduces the full-image
+/// output wherever the output pixel is at least `radius` input pixels inside the crop.
+final class ReceptiveFieldTests: XCTestCase {
+    func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) throws -> Tensor {
+        try x.slice(dim: 2, top..<(top + height)).slice(dim: 3, left..<(left + width))
+    }
+
+    func checkLocality(_ arch: String, _ options: [String: String], size: Int, cropAt: Int, cropSize: Int,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let model = try ArchitectureRegistry.build(arch, options: options, seed: 11)
+        model.eval()
+        let t = model.traits
+        let radius = try XCTUnwrap(t.receptiveFieldRadius)
+        XCTAssertFalse(t.hasNormalization)
+        var rng = SeededRNG(seed: 12)
+        let x = Tensor.normal([1, t.inputChannels, size, size], rng: &rng)
+        let full = try withoutGrad { try model(x) }
+        let part = try withoutGrad { try model(crop(x, top: cropAt, left: cropAt, height: cropSize, width: cropSize)) }
+        // The crop's inner region, `radius` away from its edges, in output pixels.
+        let inner = (cropSize - 2 * radius) * t.scale
+        XCTAssertGreaterThan(inner, 0, "crop too small for the radius", file: file, line: line)
+        let a = try crop(part, top: radius * t.scale, left: radius * t.scale, height: inner, width: inner)
+        let b = try crop(full, top: (cropAt + radius) * t.scale, left: (cropAt + radius) * t.scale,
+                         height: inner, width: inner)
+        assertClose(a.values, b.values, rtol: 1e-4, atol: 1e-5, "\(arch) inner region", file: file, line: line)
+    }
+
+    func testSRVGG() throws {
+        try checkLocality("srvgg", ["num_feat": "4", "num_conv": "3", "upscale": "2"], size: 28, cropAt: 6, cropSize: 16)
+    }
+
+    func testSRResNet() throws {
+        try checkLocality("srresnet", ["num_feat": "4", "num_block": "1", "upscale": "4"], size: 32, cropAt: 8, cropSize: 20)
+    }
+
+    func testRRDBNet() throws {
+        try checkLocality("rrdbnet", ["num_feat": "4", "num_block": "1", "num_grow_ch": "2", "scale": "4"],
+                          size: 56, cropAt: 8, cropSize: 44)
+    }
+
+    func testResnetWithoutNorm() throws {
+        try checkLocality("resnet_6blocks", ["ngf": "2", "n_blocks": "1", "norm": "none", "padding_type": "zero"],
+                          size: 96, cropAt: 16, cropSize: 64)
+    }
+}
