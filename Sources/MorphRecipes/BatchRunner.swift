@@ -103,7 +103,7 @@ public struct BatchRunner {
 
     /// One line for an error, without repeating a leading file path the caller adds.
     public static func describe(_ error: Error) -> String {
-        let text = (error as? CustomStringConvertible)?.description ?? error.localizedDescription
+        let text = String(describing: error)
         return text.split(separator: "\n").first.map(String.init) ?? text
     }
 }

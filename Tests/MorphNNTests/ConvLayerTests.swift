@@ -66,8 +66,11 @@ final class ConvLayerTests: XCTestCase {
         XCTAssertEqual(block.stateDict().map(\.1.shape), try jsonList(f, "shapes", as: [Int].self))
         XCTAssertEqual(block.namedParameters().map(\.0), try jsonList(f, "parameters", as: String.self))
         XCTAssertEqual(block.namedBuffers().map(\.0), try jsonList(f, "buffers", as: String.self))
-        let y = try block(Tensor.zeros([1, 2, 2, 2]))
-        XCTAssertEqual(y.shape, [1, 3])
+        // As in PyTorch, the body maps [1, 2, 4, 4] to [1, 2, 8, 8] (the head's Linear(8, 3) only pins key names).
+        block.eval()
+        var inputRNG = SeededRNG(seed: 1)
+        let y = try block.body(Tensor.normal([1, 2, 4, 4], rng: &inputRNG))
+        XCTAssertEqual(y.shape, [1, 2, 8, 8])
     }
 
     func testDefaultInitFollowsTorchBounds() {

@@ -416,7 +416,10 @@ def write_case(folder, case, model, x, arch, options, modes, seed):
     perturb(model, gen)
     sd = {k: v.clone() for k, v in model.state_dict().items()}
     tensors = {"sd." + k: v for k, v in sd.items()}
-    x = x.clone().requires_grad_(True)
+    # The float32 weights and inputs are run in float64, so the stored outputs and gradients are the exact
+    # values for those inputs, not one float32 summation order among many.
+    model.double()
+    x = x.double().clone().requires_grad_(True)
     grad_keys = pick_grad_keys(model)
     params = dict(model.named_parameters())
     r = None
@@ -425,7 +428,7 @@ def write_case(folder, case, model, x, arch, options, modes, seed):
         if i == 0:
             out = model(x)
             r = torch.randn(out.shape, generator=gen)
-            (out * r).sum().backward()
+            (out * r.double()).sum().backward()
             tensors["grad_x"] = x.grad
             for k in grad_keys:
                 tensors["grad." + k] = params[k].grad

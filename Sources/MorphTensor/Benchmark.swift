@@ -1,0 +1,39 @@
+import Foundation
+
+/// Times a piece of work: warm-up runs, then the median of repeated runs.
+public struct Benchmark {
+    /// Untimed runs before measuring.
+    public var warmup: Int
+    /// Timed runs; the median is reported.
+    public var repeats: Int
+    /// Stop repeating once this many seconds were spent measuring (at least one timed run).
+    public var budgetSeconds: Double
+
+    public init(warmup: Int = 1, repeats: Int = 5, budgetSeconds: Double = 10) {
+        self.warmup = warmup
+        self.repeats = repeats
+        self.budgetSeconds = budgetSeconds
+    }
+
+    /// Median wall-clock seconds of `body`.
+    public func median(_ body: () throws -> Void) rethrows -> Double {
+        for _ in 0..<warmup { try body() }
+        var times: [Double] = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            if Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > budgetSeconds { break }
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// Peak resident set size of this process so far, in bytes.
+    public static func peakRSSBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Times with PyTorch, on this machine, the work that `morph bench` times.
+
+Prints one JSON object per line (name, seconds, gflops) with PyTorch on 2 threads, so
+`morph bench --pytorch` can report vs_pytorch = Morph seconds / PyTorch seconds from one
+run on one machine. The model definitions are the fixture generator's (Tests/Fixtures/gen),
+which reproduce the reference architectures' structure.
+
+    python3 bench/pytorch_reference.py [--quick] [--filter TEXT]
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Fixtures"))
+
+
+def median_seconds(fn, repeats, warmup=1, budget=20.0):
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget:
+            break
+    return statistics.median(times)
+
+
+def conv_cases():
+    def conv(cin, cout, size, k, pad):
+        x = torch.rand(1, cin, size, size)
+        w = torch.rand(cout, cin, k, k) * 0.2 - 0.1
+        return (lambda: F.conv2d(x, w, padding=pad)), 2.0 * cout * cin * k * k * size * size
+
+    def conv_backward():
+        x = torch.rand(1, 256, 64, 64, requires_grad=True)
+        w = (torch.rand(256, 256, 3, 3) * 0.2 - 0.1).requires_grad_()
+        g = torch.rand(1, 256, 64, 64)
+        y = F.conv2d(x, w, padding=1)
+        return (lambda: torch.autograd.grad(y, [x, w], g, retain_graph=True)), 4.0 * 256 * 256 * 9 * 64 * 64
+
+    def conv_t():
+        x = torch.rand(1, 256, 64, 64)
+        w = torch.rand(256, 128, 3, 3) * 0.2 - 0.1
+        return (lambda: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1)), 2.0 * 256 * 128 * 9 * 64 * 64
+
+    def sgemm():
+        a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
+        return (lambda: torch.mm(a, b)), 2.0 * 2048 ** 3
+
+    return {
+        "sgemm_2048": (True, sgemm),
+        "conv3x3_c256_64x64": (True, lambda: conv(256, 256, 64, 3, 1)),
+        "conv3x3_c256_64x64_backward": (True, conv_backward),
+        "conv3x3_c64_256x256": (True, lambda: conv(64, 64, 256, 3, 1)),
+        "conv7x7_c3_64_256x256": (True, lambda: conv(3, 64, 256, 7, 3)),
+        "convT3x3_s2_c256_128_64x64": (True, conv_t),
+    }
+
+
+def model_cases():
+    from gen import models as m
+
+    def forward(make, shape, train=True):
+        def build():
+            net = make()
+            net.train(train)
+            x = torch.rand(*shape) * 2 - 1
+            def run():
+                with torch.no_grad():
+                    net(x)
+            return run, None
+        return build
+
+    return {
+        "resnet9_ngf64_256": (True, forward(lambda: m.ResnetGenerator(3, 3, 64, norm="instance", n_blocks=9),
+                                            (1, 3, 256, 256))),
+        "unet256_ngf64_256": (False, forward(lambda: m.UnetGenerator(3, 3, 8, 64, norm="batch"), (1, 3, 256, 256),
+                                             train=False)),
+        "rrdbnet_x4_64": (False, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
+        "srvgg_x4_128": (True, forward(lambda: m.SRVGGNetCompact(3, 3, 64, 32, 4), (1, 3, 128, 128))),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--filter")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    cases = {**conv_cases(), **model_cases()}
+    for name, (quick, build) in cases.items():
+        if args.quick and not quick:
+            continue
+        if args.filter and args.filter not in name and name != "sgemm_2048":
+            continue
+        fn, flops = build()
+        seconds = median_seconds(fn, 3 if args.quick else 7)
+        record = {"name": name, "seconds": seconds}
+        if flops:
+            record["gflops"] = flops / seconds / 1e9
+        print(json.dumps(record), flush=True)
+
+
+if __name__ == "__main__":
+    main()
