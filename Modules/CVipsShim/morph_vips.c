@@ -77,6 +77,10 @@ int morph_vips_resize_cubic(VipsImage *in, VipsImage **out, double hscale, doubl
     return vips_resize(in, out, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_CUBIC, NULL);
 }
 
+int morph_vips_resize_lanczos(VipsImage *in, VipsImage **out, double hscale, double vscale) {
+    return vips_resize(in, out, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+}
+
 VipsPel *morph_vips_region_addr(VipsRegion *region, int x, int y) {
     return VIPS_REGION_ADDR(region, x, y);
 }

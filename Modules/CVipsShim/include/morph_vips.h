@@ -45,6 +45,8 @@ int morph_vips_extract_bands(VipsImage *in, VipsImage **out, int band, int n);
 int morph_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out);
 /* Resizes with a bicubic kernel by independent horizontal and vertical factors. */
 int morph_vips_resize_cubic(VipsImage *in, VipsImage **out, double hscale, double vscale);
+/* Resizes with a Lanczos3 kernel by independent horizontal and vertical factors. */
+int morph_vips_resize_lanczos(VipsImage *in, VipsImage **out, double hscale, double vscale);
 
 /* The address of pixel (x, y) inside a prepared region. */
 VipsPel *morph_vips_region_addr(VipsRegion *region, int x, int y);
