@@ -15,20 +15,24 @@ extension BatchNorm2d: StatisticsHookable {}
 
 /// Finding the layers whose output depends on statistics of the whole input.
 enum NormHooks {
-    /// InstanceNorm layers, and BatchNorm layers in training mode, in forward order.
+    /// InstanceNorm layers, and BatchNorm layers in training mode.
     static func layers(of model: Module) -> [StatisticsHookable] {
         model.namedModules().compactMap { $0.1 as? StatisticsHookable }.filter(\.usesInputStatistics)
     }
 }
 
-/// Two-pass tiled inference for networks with InstanceNorm (or train-mode BatchNorm): gathering passes run
-/// every tile and sum each norm layer's per-channel moments over the part of the tile the tile *owns* (a
-/// partition of the image into one region per tile, mapped to each layer's resolution), so every pixel counts
-/// once; the final pass normalises every tile with those whole-image statistics and blends as usual.
+/// Tiled inference for networks with InstanceNorm (or train-mode BatchNorm) that normalises every tile with
+/// the statistics of the whole image, so the tiled output matches the whole-image output.
 ///
-/// The first gathering pass sees tile-local normalization in earlier layers; each further pass uses the
-/// previous pass's statistics, making one more layer's statistics exact, so two passes come close to the
-/// whole-image result.
+/// A layer's whole-image statistics are exact once every earlier norm layer uses exact statistics. So the
+/// layers are settled one at a time, in the order the forward pass reaches them: pass k runs every tile up to
+/// the k-th norm layer (earlier ones normalised with their settled statistics) and stops there, summing that
+/// layer's per-channel moments over the part of the tile the tile *owns*. The owned parts partition the image
+/// (boundaries halfway through each overlap, on the model's stride grid) and are mapped to the layer's
+/// resolution, so each input pixel counts exactly once. A last pass runs the tiles with all statistics fixed
+/// and blends them. Each pass costs the network prefix up to its layer: for a ResNet generator about half a
+/// forward pass per norm layer. With `passes` below the layer count, the last gathering pass records all the
+/// remaining layers at once (approximate: they see tile-local normalization before them).
 enum GlobalNormStatistics {
     /// Per-layer running sums.
     final class Moments {
@@ -46,45 +50,91 @@ enum GlobalNormStatistics {
         var ownedRows = 0..<1, ownedColumns = 0..<1
     }
 
+    /// Thrown by an observer to end a gathering forward pass early.
+    struct StopForward: Error {}
+
     /// Runs `model` over `x` tiled by `tiler`, with whole-image statistics in `layers`.
+    /// `passes` nil settles every layer exactly.
     static func run(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
-                    passes: Int) throws -> Tensor {
+                    passes: Int? = nil) throws -> Tensor {
+        let dropouts = DropoutReplay(model)
         defer {
             for layer in layers {
                 layer.fixedStatistics = nil
                 layer.statisticsObserver = nil
             }
+            dropouts.restore()
         }
+        let statistics = try gather(x, model: model, layers: layers, tiler: tiler, passes: passes, dropouts: dropouts)
+        for (index, layer) in layers.enumerated() {
+            layer.statisticsObserver = nil
+            layer.fixedStatistics = statistics[index]
+        }
+        var tileIndex = 0
+        return try tiler.run(x) { tile in
+            dropouts.prepare(tile: tileIndex)
+            tileIndex += 1
+            return try model(tile)
+        }
+    }
+
+    /// The whole-image statistics of every layer in `layers` (same order), gathered over the tiles.
+    /// Leaves the layers' hooks set; `run` resets them.
+    static func gather(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
+                       passes: Int? = nil, dropouts: DropoutReplay? = nil) throws -> [NormStatistics] {
         let h = x.shape[2], w = x.shape[3]
         let rows = tiler.spans(length: h), columns = tiler.spans(length: w)
         let ownedRows = owned(rows, length: h, alignment: tiler.alignment)
         let ownedColumns = owned(columns, length: w, alignment: tiler.alignment)
         var context = TileContext()
-        var statistics: [NormStatistics]?
-        for _ in 0..<passes {
+        var settled = [NormStatistics?](repeating: nil, count: layers.count)
+        let passCount = min(max(passes ?? layers.count, 1), layers.count)
+        for pass in 0..<passCount {
+            let last = pass == passCount - 1
             let moments = layers.map { _ in Moments() }
+            // The next layer the forward pass reaches among the unsettled ones, found on the first tile.
+            var next: Int?
             for (index, layer) in layers.enumerated() {
-                layer.fixedStatistics = statistics?[index]
+                layer.fixedStatistics = settled[index]
+                guard settled[index] == nil else {
+                    layer.statisticsObserver = nil
+                    continue
+                }
                 let acc = moments[index]
-                layer.statisticsObserver = { t in try accumulate(t, context: context, into: acc) }
+                layer.statisticsObserver = { t in
+                    if next == nil { next = index }
+                    if last {
+                        try accumulate(t, context: context, into: acc)
+                    } else {
+                        if index == next { try accumulate(t, context: context, into: acc) }
+                        throw StopForward()
+                    }
+                }
             }
+            var tileIndex = 0
             for (r, rowSpan) in rows.enumerated() {
-                let strip = rowSpan.length == h ? x : try slice(x, dim: 2, rowSpan)
+                let strip = rowSpan.length == h ? x : try x.slice(dim: 2, rowSpan.start..<rowSpan.end)
                 for (c, columnSpan) in columns.enumerated() {
-                    let tile = columnSpan.length == w ? strip : try slice(strip, dim: 3, columnSpan)
+                    let tile = columnSpan.length == w ? strip : try strip.slice(dim: 3, columnSpan.start..<columnSpan.end)
                     context = TileContext(top: rowSpan.start, left: columnSpan.start, height: rowSpan.length,
                                           width: columnSpan.length, ownedRows: ownedRows[r],
                                           ownedColumns: ownedColumns[c])
-                    _ = try model(tile)
+                    dropouts?.prepare(tile: tileIndex)
+                    tileIndex += 1
+                    do { _ = try model(tile) } catch is StopForward {}
                 }
             }
-            statistics = moments.map { $0.statistics() }
+            if last {
+                for index in layers.indices where settled[index] == nil { settled[index] = moments[index].statistics() }
+            } else if let next {
+                settled[next] = moments[next].statistics()
+            } else {
+                break  // no unsettled layer is reached by the forward pass
+            }
         }
-        for (index, layer) in layers.enumerated() {
-            layer.statisticsObserver = nil
-            layer.fixedStatistics = statistics?[index]
+        return settled.enumerated().map { index, s in
+            s ?? NormStatistics(mean: [], variance: [])  // never reached: statistics unused
         }
-        return try tiler.run(x) { try model($0) }
     }
 
     /// One region per span, partitioning 0..<length: boundaries halfway through each overlap, on the alignment grid.
@@ -133,9 +183,30 @@ enum GlobalNormStatistics {
         }
         acc.count += rows.count * cols.count
     }
+}
 
-    /// Copies `span` along dimension 2 or 3 of a [1, C, H, W] tensor.
-    static func slice(_ x: Tensor, dim: Int, _ span: TileSpan) throws -> Tensor {
-        try x.slice(dim: dim, span.start..<span.end)
+/// Gives every tile the same dropout masks in every pass (gathering and final), derived from the generators'
+/// state when tiling started; restores that state at the end so the next image starts alike.
+final class DropoutReplay {
+    private let layers: [Dropout]
+    private let saved: [SeededRNG]
+
+    init(_ model: Module) {
+        layers = model.namedModules().compactMap { $0.1 as? Dropout }
+        saved = layers.map(\.rng)
+    }
+
+    /// Seeds each dropout layer for tile number `tile`.
+    func prepare(tile: Int) {
+        for (layer, start) in zip(layers, saved) {
+            var r = start
+            for _ in 0...tile { _ = r.next() }
+            layer.rng = SeededRNG(seed: r.next())
+        }
+    }
+
+    /// Puts the generators back.
+    func restore() {
+        for (layer, start) in zip(layers, saved) { layer.rng = start }
     }
 }

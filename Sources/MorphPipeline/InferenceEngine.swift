@@ -24,13 +24,13 @@ public struct InferenceOptions: Sendable {
     public var normStatistics: NormStatisticsMode?
     /// Bytes the auto tile size may use; nil reads MemAvailable (half of it is used).
     public var availableMemory: Int?
-    /// Statistics-gathering passes before the final pass with `--norm-stats global` (each makes the statistics
-    /// of later layers more exact).
-    public var statisticsPasses: Int
+    /// Statistics-gathering passes before the final pass with `--norm-stats global`; nil: one per norm layer,
+    /// which makes the statistics exact (fewer passes are faster and approximate).
+    public var statisticsPasses: Int?
 
-    /// Options with Morph's defaults: auto tile, auto overlap, global statistics, two gathering passes.
+    /// Options with Morph's defaults: auto tile, auto overlap, exact global statistics.
     public init(tile: TileSetting = .auto, overlap: Int? = nil, normStatistics: NormStatisticsMode? = nil,
-                availableMemory: Int? = nil, statisticsPasses: Int = 2) {
+                availableMemory: Int? = nil, statisticsPasses: Int? = nil) {
         self.tile = tile
         self.overlap = overlap
         self.normStatistics = normStatistics
@@ -67,8 +67,6 @@ public struct InferenceEngine {
             let memory = options.availableMemory ?? SystemMemory.available() / 2
             side = Tiler.autoTileSize(availableMemory: memory, bytesPerPixel: bytesPerPixel())
         }
-        side = max(m, (side + m - 1) / m * m)
-        if side >= height && side >= width { return nil }
         var overlap: Int
         if let given = options.overlap {
             overlap = given
@@ -77,6 +75,11 @@ public struct InferenceEngine {
         } else {
             return nil  // the model sees the whole image: tiles cannot reproduce it
         }
+        // An automatic tile is at least twice the automatic overlap, so tiles stay exact; a given tile keeps
+        // its size and the automatic overlap shrinks to half of it.
+        if case .auto = options.tile, options.overlap == nil { side = max(side, 2 * overlap) }
+        side = max(m, (side + m - 1) / m * m)
+        if side >= height && side >= width { return nil }
         if options.overlap == nil { overlap = min(overlap, side / 2) }
         guard overlap < side else {
             throw PipelineError.usage("--overlap \(overlap) must be smaller than the tile size \(side)")
@@ -112,7 +115,7 @@ public struct InferenceEngine {
             let mode = options.normStatistics ?? .global
             if mode == .global && !layers.isEmpty {
                 return try GlobalNormStatistics.run(padded, model: model, layers: layers, tiler: tiler,
-                                                    passes: max(options.statisticsPasses, 1))
+                                                    passes: options.statisticsPasses)
             }
             return try tiler.run(padded) { try model($0) }
         }
