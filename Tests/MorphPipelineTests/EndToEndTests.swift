@@ -73,4 +73,13 @@ final class EndToEndTests: XCTestCase {
                                                PipelineFixtures.url("cli_out_resnet_in_odd.png"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("y.png").path))
     }
+
+    func testHelpTextMatchesTheGoldenFiles() throws {
+        for command in ["translate", "upscale"] {
+            let r = try PipelineFixtures.runMorph([command, "--help"])
+            XCTAssertEqual(r.code, 0)
+            let golden = try String(contentsOf: PipelineFixtures.url("cli_help_\(command).txt"), encoding: .utf8)
+            XCTAssertEqual(r.out, golden, "morph \(command) --help changed; regenerate Tests/Fixtures/cli_help_\(command).txt")
+        }
+    }
 }

@@ -14,7 +14,8 @@ struct TranslateCommand: ParsableCommand {
         Images are scaled to [-1, 1]; the tanh output becomes (x+1)/2·255 rounded. 16-bit stays 16-bit where \
         the format allows, gray stays gray, alpha is passed through. Sides that are not a multiple of the \
         model's size multiple are reflect-padded and the output is cropped back. Without --eval the model runs \
-        as the reference's test script does (batch statistics, dropout on, seeded by --seed).
+        as the reference's test script does (batch statistics, dropout on, seeded by --seed). With --tile N and \
+        --overlap auto the overlap is the model's receptive field, at most half the tile.
         """)
 
     @Argument(help: "Input images or folders (searched recursively).")
@@ -33,7 +34,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Seed of the dropout masks in train mode.")
     var seed: UInt64 = 0
 
-    @Option(help: "Norm statistics when tiling: global (whole image, default) or tile.")
+    @Option(help: ArgumentHelp("Norm statistics when tiling: global (default) or tile.",
+                               discussion: "global settles each InstanceNorm layer's whole-image statistics over the tiles "
+                                   + "first (exact; about half a forward pass per norm layer); tile normalises each tile alone."))
     var normStats: NormStatisticsMode?
 
     func run() throws {
