@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphModels
 import MorphNN
 import MorphTensor
 
@@ -12,6 +13,16 @@ protocol StatisticsHookable: AnyObject {
 
 extension InstanceNorm2d: StatisticsHookable {}
 extension BatchNorm2d: StatisticsHookable {}
+
+/// A model whose forward pass is a list of layers applied in turn (after an input check), so a gathering
+/// pass can resume a tile at a layer boundary instead of recomputing the prefix.
+protocol ResumableLayers {
+    var resumableLayers: [Module] { get }
+}
+
+extension ResnetGenerator: ResumableLayers {
+    var resumableLayers: [Module] { model.layers }
+}
 
 /// Finding the layers whose output depends on statistics of the whole input.
 enum NormHooks {
@@ -30,9 +41,11 @@ enum NormHooks {
 /// layer's per-channel moments over the part of the tile the tile *owns*. The owned parts partition the image
 /// (boundaries halfway through each overlap, on the model's stride grid) and are mapped to the layer's
 /// resolution, so each input pixel counts exactly once. A last pass runs the tiles with all statistics fixed
-/// and blends them. Each pass costs the network prefix up to its layer: for a ResNet generator about half a
-/// forward pass per norm layer. With `passes` below the layer count, the last gathering pass records all the
-/// remaining layers at once (approximate: they see tile-local normalization before them).
+/// and blends them. Each pass costs the network prefix up to its layer (about half a forward pass per norm
+/// layer), unless the model is `ResumableLayers`: then each tile keeps the input of the layer where its last
+/// pass stopped (within `cacheBytes`) and resumes there, so all gathering passes together cost about two
+/// forward passes. With `passes` below the layer count, the last gathering pass records all the remaining
+/// layers at once (approximate: they see tile-local normalization before them).
 enum GlobalNormStatistics {
     /// Per-layer running sums.
     final class Moments {
@@ -56,7 +69,7 @@ enum GlobalNormStatistics {
     /// Runs `model` over `x` tiled by `tiler`, with whole-image statistics in `layers`.
     /// `passes` nil settles every layer exactly.
     static func run(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
-                    passes: Int? = nil) throws -> Tensor {
+                    passes: Int? = nil, cacheBytes: Int = 1 << 30) throws -> Tensor {
         let dropouts = DropoutReplay(model)
         defer {
             for layer in layers {
@@ -65,7 +78,8 @@ enum GlobalNormStatistics {
             }
             dropouts.restore()
         }
-        let statistics = try gather(x, model: model, layers: layers, tiler: tiler, passes: passes, dropouts: dropouts)
+        let statistics = try gather(x, model: model, layers: layers, tiler: tiler, passes: passes, dropouts: dropouts,
+                                    cacheBytes: cacheBytes)
         for (index, layer) in layers.enumerated() {
             layer.statisticsObserver = nil
             layer.fixedStatistics = statistics[index]
@@ -81,7 +95,8 @@ enum GlobalNormStatistics {
     /// The whole-image statistics of every layer in `layers` (same order), gathered over the tiles.
     /// Leaves the layers' hooks set; `run` resets them.
     static func gather(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
-                       passes: Int? = nil, dropouts: DropoutReplay? = nil) throws -> [NormStatistics] {
+                       passes: Int? = nil, dropouts: DropoutReplay? = nil,
+                       cacheBytes: Int = 1 << 30) throws -> [NormStatistics] {
         let h = x.shape[2], w = x.shape[3]
         let rows = tiler.spans(length: h), columns = tiler.spans(length: w)
         let ownedRows = owned(rows, length: h, alignment: tiler.alignment)
@@ -89,6 +104,10 @@ enum GlobalNormStatistics {
         var context = TileContext()
         var settled = [NormStatistics?](repeating: nil, count: layers.count)
         let passCount = min(max(passes ?? layers.count, 1), layers.count)
+        // Per tile: the layer to resume at and its input (ResumableLayers models only).
+        var stages = (model as? ResumableLayers)?.resumableLayers
+        var resume = [(layer: Int, input: Tensor)?](repeating: nil, count: rows.count * columns.count)
+        var cached = 0
         for pass in 0..<passCount {
             let last = pass == passCount - 1
             let moments = layers.map { _ in Moments() }
@@ -120,8 +139,29 @@ enum GlobalNormStatistics {
                                           width: columnSpan.length, ownedRows: ownedRows[r],
                                           ownedColumns: ownedColumns[c])
                     dropouts?.prepare(tile: tileIndex)
-                    tileIndex += 1
-                    do { _ = try model(tile) } catch is StopForward {}
+                    defer { tileIndex += 1 }
+                    guard let list = stages else {
+                        do { _ = try model(tile) } catch is StopForward {}
+                        continue
+                    }
+                    var (i, t) = resume[tileIndex] ?? (0, tile)
+                    if let old = resume[tileIndex] { cached -= old.input.count * 4 }
+                    resume[tileIndex] = nil
+                    while i < list.count {
+                        do {
+                            t = try list[i](t)
+                            i += 1
+                        } catch is StopForward {
+                            resume[tileIndex] = (i, t)
+                            cached += t.count * 4
+                            break
+                        }
+                    }
+                    if cached > cacheBytes {  // over budget: recompute prefixes from here on
+                        stages = nil
+                        resume = resume.map { _ in nil }
+                        cached = 0
+                    }
                 }
             }
             if last {

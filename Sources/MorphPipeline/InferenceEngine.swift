@@ -115,8 +115,9 @@ public struct InferenceEngine {
             let layers = NormHooks.layers(of: model)
             let mode = options.normStatistics ?? .global
             if mode == .global && !layers.isEmpty {
+                let memory = options.availableMemory ?? SystemMemory.available()
                 return try GlobalNormStatistics.run(padded, model: model, layers: layers, tiler: tiler,
-                                                    passes: options.statisticsPasses)
+                                                    passes: options.statisticsPasses, cacheBytes: memory / 4)
             }
             return try tiler.run(padded) { try model($0) }
         }

@@ -31,15 +31,18 @@ final class GlobalStatisticsTests: XCTestCase {
             XCTAssertEqual(whole.count, layers.count, name)
             let tiler = try Tiler(tileSize: tile, overlap: overlap, alignment: model.traits.sizeMultiple)
             XCTAssertGreaterThan(tiler.spans(length: 192).count, 1)
-            let gathered = try withoutGrad {
-                try GlobalNormStatistics.gather(x, model: model.model, layers: layers, tiler: tiler)
-            }
-            for l in layers { l.statisticsObserver = nil; l.fixedStatistics = nil }
-            for i in 0..<layers.count {
-                let dm = zip(gathered[i].mean, whole[i].mean).map { abs($0 - $1) }.max() ?? .infinity
-                let dv = zip(gathered[i].variance, whole[i].variance).map { abs($0 / $1 - 1) }.max() ?? .infinity
-                XCTAssertLessThan(dm, 1e-5, "\(name) layer \(i) mean")
-                XCTAssertLessThan(dv, 1e-5, "\(name) layer \(i) variance")
+            // Resuming tiles at layer boundaries (the default) and recomputing prefixes (no cache) agree.
+            for cache in [1 << 30, 0] {
+                let gathered = try withoutGrad {
+                    try GlobalNormStatistics.gather(x, model: model.model, layers: layers, tiler: tiler, cacheBytes: cache)
+                }
+                for l in layers { l.statisticsObserver = nil; l.fixedStatistics = nil }
+                for i in 0..<layers.count {
+                    let dm = zip(gathered[i].mean, whole[i].mean).map { abs($0 - $1) }.max() ?? .infinity
+                    let dv = zip(gathered[i].variance, whole[i].variance).map { abs($0 / $1 - 1) }.max() ?? .infinity
+                    XCTAssertLessThan(dm, 1e-5, "\(name) cache \(cache) layer \(i) mean")
+                    XCTAssertLessThan(dv, 1e-5, "\(name) cache \(cache) layer \(i) variance")
+                }
             }
         }
     }
