@@ -172,9 +172,8 @@ enum GlobalNormStatistics {
                 break  // no unsettled layer is reached by the forward pass
             }
         }
-        return settled.enumerated().map { index, s in
-            s ?? NormStatistics(mean: [], variance: [])  // never reached: statistics unused
-        }
+        // A layer the forward pass never reached keeps empty statistics; it is never used.
+        return settled.map { $0 ?? NormStatistics(mean: [], variance: []) }
     }
 
     /// One region per span, partitioning 0..<length: boundaries halfway through each overlap, on the alignment grid.
