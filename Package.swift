@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
         .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
         .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
+        .testTarget(name: "MorphTrainTests", dependencies: ["MorphTrain", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
