@@ -9,6 +9,13 @@ public struct AugmentParams: Equatable, Sendable {
     public var x: Int, y: Int
     /// Whether to mirror left–right.
     public var flip: Bool
+
+    /// Parameters from their parts.
+    public init(x: Int, y: Int, flip: Bool) {
+        self.x = x
+        self.y = y
+        self.flip = flip
+    }
 }
 
 /// The reference's `get_transform` with libvips: resize (bicubic) or scale to width, crop, make the

@@ -77,6 +77,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var nEpochs: Int = 100
     public var nEpochsDecay: Int = 100
     // Data
+    /// The dataset folder (`--data`), as given.
+    public var dataRoot: String = ""
     public var batchSize: Int = 1
     public var loadSize: Int = 286
     public var cropSize: Int = 256
@@ -93,6 +95,50 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var displayFreq: Int = 400
     /// Stop after this many iterations in total (nil: run all epochs).
     public var maxSteps: Int?
+
+    /// JSON keys: the reference's option names.
+    enum CodingKeys: String, CodingKey {
+        case model
+        case netG
+        case netD
+        case nLayersD = "n_layers_D"
+        case ngf
+        case ndf
+        case norm
+        case noDropout = "no_dropout"
+        case initType = "init_type"
+        case initGain = "init_gain"
+        case inputNC = "input_nc"
+        case outputNC = "output_nc"
+        case nBlocks = "n_blocks"
+        case numDowns = "num_downs"
+        case ganMode = "gan_mode"
+        case lambdaA = "lambda_A"
+        case lambdaB = "lambda_B"
+        case lambdaIdentity = "lambda_identity"
+        case lambdaL1 = "lambda_L1"
+        case poolSize = "pool_size"
+        case lr
+        case beta1
+        case lrPolicy = "lr_policy"
+        case lrDecayIters = "lr_decay_iters"
+        case nEpochs = "n_epochs"
+        case nEpochsDecay = "n_epochs_decay"
+        case dataRoot = "dataroot"
+        case batchSize = "batch_size"
+        case loadSize = "load_size"
+        case cropSize = "crop_size"
+        case preprocess
+        case noFlip = "no_flip"
+        case direction
+        case serialBatches = "serial_batches"
+        case maxDatasetSize = "max_dataset_size"
+        case prefetch
+        case seed
+        case saveEpochFreq = "save_epoch_freq"
+        case displayFreq = "display_freq"
+        case maxSteps = "max_steps"
+    }
 
     /// The reference's defaults for `model` (its `modify_commandline_options`).
     public init(model: TrainModelKind) {
