@@ -41,7 +41,7 @@ public enum TrainReport {
         pre{font-size:.75em;background:#fff;border:1px solid #ddd;padding:.5em;max-height:20em;overflow:auto}
         </style></head><body>
         <h1>\(options.model.rawValue) · \(escape(run.root.lastPathComponent))</h1>
-        <p>iteration \(position.iteration) · epoch \(position.epoch) of \(options.totalEpochs) · \(String(format: "%.0f", position.seconds)) s of training</p>
+        <p>iteration \(position.iteration) · \(position.epoch > options.totalEpochs ? "all \(options.totalEpochs) epochs done" : "epoch \(position.epoch) of \(options.totalEpochs)") · \(String(format: "%.0f", position.seconds)) s of training</p>
         <p>\(escape(latest))</p>
         <h2>Samples (latest batch)</h2><div class="grid">\(cells.joined())</div>
         <h2>Losses</h2><div class="curves">\((curves + [lrCurve]).joined())</div>

@@ -6,6 +6,6 @@ struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, TrainCommand.self]
     )
 }
