@@ -75,6 +75,51 @@ def grads(tensors, nets):
                 tensors["grad." + name + "." + k] = p.grad.clone()
 
 
+def cyclegan_step(G_A, G_B, D_A, D_B, opt_G, opt_D, real_A, real_B, gan, opt, pool_B=None, pool_A=None,
+                  before_D_step=None):
+    """The reference's CycleGANModel.optimize_parameters; pools are callables (identity when None)."""
+    l1 = nn.L1Loss()
+    # forward
+    fake_B = G_A(real_A)
+    rec_A = G_B(fake_B)
+    fake_A = G_B(real_B)
+    rec_B = G_A(fake_A)
+    # G step, discriminators frozen
+    set_requires_grad([D_A, D_B], False)
+    opt_G.zero_grad()
+    lam_A, lam_B, lam_idt = opt["lambda_A"], opt["lambda_B"], opt["lambda_identity"]
+    if lam_idt > 0:
+        loss_idt_A = l1(G_A(real_B), real_B) * lam_B * lam_idt
+        loss_idt_B = l1(G_B(real_A), real_A) * lam_A * lam_idt
+    else:
+        loss_idt_A = loss_idt_B = torch.zeros((), dtype=real_A.dtype)
+    loss_G_A = gan(D_A(fake_B), True)
+    loss_G_B = gan(D_B(fake_A), True)
+    loss_cycle_A = l1(rec_A, real_A) * lam_A
+    loss_cycle_B = l1(rec_B, real_B) * lam_B
+    loss_G = loss_G_A + loss_G_B + loss_cycle_A + loss_cycle_B + loss_idt_A + loss_idt_B
+    loss_G.backward()
+    opt_G.step()
+    # D step on the pooled fakes
+    set_requires_grad([D_A, D_B], True)
+    opt_D.zero_grad()
+
+    def backward_D_basic(netD, real, fake):
+        loss_real = gan(netD(real), True)
+        loss_fake = gan(netD(fake.detach()), False)
+        loss = (loss_real + loss_fake) * 0.5
+        loss.backward()
+        return loss
+
+    loss_D_A = backward_D_basic(D_A, real_B, pool_B(fake_B) if pool_B else fake_B)
+    loss_D_B = backward_D_basic(D_B, real_A, pool_A(fake_A) if pool_A else fake_A)
+    if before_D_step is not None:
+        before_D_step()
+    opt_D.step()
+    return dict(D_A=loss_D_A, G_A=loss_G_A, cycle_A=loss_cycle_A, idt_A=loss_idt_A,
+                D_B=loss_D_B, G_B=loss_G_B, cycle_B=loss_cycle_B, idt_B=loss_idt_B, G=loss_G)
+
+
 def cyclegan_case(folder):
     torch.manual_seed(7)
     opt = dict(lambda_A=10.0, lambda_B=10.0, lambda_identity=0.5, lr=2e-4, beta1=0.5, gan_mode="lsgan")
@@ -99,44 +144,8 @@ def cyclegan_case(folder):
     opt_G = adam(list(G_A.parameters()) + list(G_B.parameters()), opt["lr"], opt["beta1"])
     opt_D = adam(list(D_A.parameters()) + list(D_B.parameters()), opt["lr"], opt["beta1"])
 
-    # forward
-    fake_B = G_A(real_A)
-    rec_A = G_B(fake_B)
-    fake_A = G_B(real_B)
-    rec_B = G_A(fake_A)
-    # G step, discriminators frozen
-    set_requires_grad([D_A, D_B], False)
-    opt_G.zero_grad()
-    lam_A, lam_B, lam_idt = opt["lambda_A"], opt["lambda_B"], opt["lambda_identity"]
-    idt_A = G_A(real_B)
-    loss_idt_A = l1(idt_A, real_B) * lam_B * lam_idt
-    idt_B = G_B(real_A)
-    loss_idt_B = l1(idt_B, real_A) * lam_A * lam_idt
-    loss_G_A = gan(D_A(fake_B), True)
-    loss_G_B = gan(D_B(fake_A), True)
-    loss_cycle_A = l1(rec_A, real_A) * lam_A
-    loss_cycle_B = l1(rec_B, real_B) * lam_B
-    loss_G = loss_G_A + loss_G_B + loss_cycle_A + loss_cycle_B + loss_idt_A + loss_idt_B
-    loss_G.backward()
-    opt_G.step()
-    # D step on the (pool size 0) fakes
-    set_requires_grad([D_A, D_B], True)
-    opt_D.zero_grad()
-
-    def backward_D_basic(netD, real, fake):
-        loss_real = gan(netD(real), True)
-        loss_fake = gan(netD(fake.detach()), False)
-        loss = (loss_real + loss_fake) * 0.5
-        loss.backward()
-        return loss
-
-    loss_D_A = backward_D_basic(D_A, real_B, fake_B)
-    loss_D_B = backward_D_basic(D_B, real_A, fake_A)
-    grads(tensors, nets)
-    opt_D.step()
+    losses = cyclegan_step(G_A, G_B, D_A, D_B, opt_G, opt_D, real_A, real_B, gan, opt, before_D_step=lambda: grads(tensors, nets))
     snapshot(tensors, "after.", nets)
-    losses = dict(D_A=loss_D_A, G_A=loss_G_A, cycle_A=loss_cycle_A, idt_A=loss_idt_A,
-                  D_B=loss_D_B, G_B=loss_G_B, cycle_B=loss_cycle_B, idt_B=loss_idt_B, G=loss_G)
     for k, v in losses.items():
         tensors["loss." + k] = v.detach().reshape([1])
     meta_nets = {"G_A": ["resnet_9blocks", g_opts], "G_B": ["resnet_9blocks", g_opts],
