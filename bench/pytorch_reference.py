@@ -92,13 +92,63 @@ def model_cases():
     }
 
 
+def train_cases():
+    """One CycleGAN training step (reference optimize_parameters): batch 1, resnet_9blocks, basic D, lsgan,
+    cycle + identity losses, image pools of 50, Adam 2e-4."""
+    from gen import models as m
+    from gen import train as t
+    import random
+
+    class Pool:
+        def __init__(self, size):
+            self.size, self.images = size, []
+
+        def __call__(self, images):
+            out = []
+            for image in images:
+                image = image.detach().unsqueeze(0)
+                if len(self.images) < self.size:
+                    self.images.append(image)
+                    out.append(image)
+                elif random.uniform(0, 1) > 0.5:
+                    i = random.randint(0, self.size - 1)
+                    out.append(self.images[i].clone())
+                    self.images[i] = image
+                else:
+                    out.append(image)
+            return torch.cat(out, 0)
+
+    def step(size):
+        def build():
+            torch.manual_seed(0)
+            G_A, G_B = (m.ResnetGenerator(3, 3, 64, norm="instance", n_blocks=9) for _ in range(2))
+            D_A, D_B = (m.NLayerDiscriminator(3, 64, 3, norm="instance") for _ in range(2))
+            for net in (G_A, G_B, D_A, D_B):
+                t.init_weights(net)
+                net.train()
+            opt_G = t.adam(list(G_A.parameters()) + list(G_B.parameters()), 2e-4, 0.5)
+            opt_D = t.adam(list(D_A.parameters()) + list(D_B.parameters()), 2e-4, 0.5)
+            opt = dict(lambda_A=10.0, lambda_B=10.0, lambda_identity=0.5)
+            gan = t.GANLoss("lsgan")
+            real_A, real_B = torch.rand(1, 3, size, size) * 2 - 1, torch.rand(1, 3, size, size) * 2 - 1
+            pool_A, pool_B = Pool(50), Pool(50)
+            return (lambda: t.cyclegan_step(G_A, G_B, D_A, D_B, opt_G, opt_D, real_A, real_B, gan, opt,
+                                            pool_B=pool_B, pool_A=pool_A)), None
+        return build
+
+    return {
+        "cyclegan_step_128": (True, step(128)),
+        "cyclegan_step_256": (False, step(256)),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--filter")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    cases = {**conv_cases(), **model_cases()}
+    cases = {**conv_cases(), **model_cases(), **train_cases()}
     for name, (quick, build) in cases.items():
         if args.quick and not quick:
             continue

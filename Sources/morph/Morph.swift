@@ -7,8 +7,8 @@ struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
-        subcommands: [TranslateCommand.self, UpscaleCommand.self, InfoCommand.self, ConvertCommand.self,
-                      MetricsCommand.self, BenchCommand.self]
+        subcommands: [TranslateCommand.self, UpscaleCommand.self, TrainCommand.self, InfoCommand.self,
+                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self]
     )
 
     /// Parses and runs; usage errors exit with 2 (the CLI contract), not ArgumentParser's 64.

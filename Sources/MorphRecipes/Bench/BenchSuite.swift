@@ -59,6 +59,7 @@ public enum BenchSuite {
             convTranspose("convT3x3_s2_c256_128_64x64"),
         ]
         list += modelCases()
+        list += trainCases()
         return list
     }
 

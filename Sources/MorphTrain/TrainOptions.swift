@@ -1,0 +1,209 @@
+import Foundation
+import MorphModels
+import MorphNN
+
+/// Which translation model a run trains.
+public enum TrainModelKind: String, CaseIterable, Codable, Sendable {
+    /// Unpaired translation with two generators, two discriminators and cycle consistency.
+    case cyclegan
+    /// Paired translation with one generator, a conditional discriminator and an L1 term.
+    case pix2pix
+}
+
+/// `--netG` of the reference.
+public enum GeneratorArch: String, CaseIterable, Codable, Sendable {
+    case resnet_9blocks, resnet_6blocks, unet_256, unet_128
+    /// Whether this is a U-Net (its options are `num_downs`, not `n_blocks`).
+    public var isUnet: Bool { self == .unet_256 || self == .unet_128 }
+}
+
+/// `--netD` of the reference.
+public enum DiscriminatorArch: String, CaseIterable, Codable, Sendable {
+    /// The 70×70 PatchGAN (3 layers).
+    case basic
+    /// A PatchGAN with `--n-layers-d` layers.
+    case n_layers
+    /// The 1×1 PixelGAN.
+    case pixel
+}
+
+/// `--preprocess` of the reference (see `Preprocessing`).
+public enum PreprocessMode: String, CaseIterable, Codable, Sendable {
+    case resize_and_crop, crop, scale_width, scale_width_and_crop, none
+}
+
+/// `--direction`: which side of the data is the input.
+public enum TranslationDirection: String, CaseIterable, Codable, Sendable {
+    case AtoB, BtoA
+}
+
+extension NormKind: Codable, @unchecked Sendable {}
+extension InitType: Codable {}
+extension LRPolicy: Codable {}
+
+/// Every option of a training run, named as the reference's command line (`--netG` is `netG`),
+/// with the reference's defaults for the chosen model (`TrainOptions(model:)`).
+/// Written to the run's `config.json` and read back on `--resume`.
+public struct TrainOptions: Codable, Equatable, Sendable {
+    public var model: TrainModelKind
+    // Networks
+    public var netG: GeneratorArch
+    public var netD: DiscriminatorArch
+    public var nLayersD: Int = 3
+    public var ngf: Int = 64
+    public var ndf: Int = 64
+    public var norm: NormKind
+    public var noDropout: Bool
+    public var initType: InitType = .normal
+    public var initGain: Double = 0.02
+    public var inputNC: Int = 3
+    public var outputNC: Int = 3
+    /// ResNet blocks; nil means the architecture's own count (9 or 6). Not a reference option (tiny tests).
+    public var nBlocks: Int?
+    /// U-Net downsamplings; nil means the architecture's own count (8 or 7). Not a reference option.
+    public var numDowns: Int?
+    // Losses
+    public var ganMode: GANMode
+    public var lambdaA: Double = 10
+    public var lambdaB: Double = 10
+    public var lambdaIdentity: Double = 0.5
+    public var lambdaL1: Double = 100
+    public var poolSize: Int
+    // Optimisation
+    public var lr: Double = 0.0002
+    public var beta1: Double = 0.5
+    public var lrPolicy: LRPolicy = .linear
+    public var lrDecayIters: Int = 50
+    public var nEpochs: Int = 100
+    public var nEpochsDecay: Int = 100
+    // Data
+    /// The dataset folder (`--data`), as given.
+    public var dataRoot: String = ""
+    public var batchSize: Int = 1
+    public var loadSize: Int = 286
+    public var cropSize: Int = 256
+    public var preprocess: PreprocessMode = .resize_and_crop
+    public var noFlip: Bool = false
+    public var direction: TranslationDirection = .AtoB
+    public var serialBatches: Bool = false
+    public var maxDatasetSize: Int?
+    /// Decoded batches kept ready by the background loader.
+    public var prefetch: Int = 4
+    // Run
+    public var seed: UInt64 = 0
+    public var saveEpochFreq: Int = 5
+    public var displayFreq: Int = 400
+    /// Stop after this many iterations in total (nil: run all epochs).
+    public var maxSteps: Int?
+
+    /// JSON keys: the reference's option names.
+    enum CodingKeys: String, CodingKey {
+        case model
+        case netG
+        case netD
+        case nLayersD = "n_layers_D"
+        case ngf
+        case ndf
+        case norm
+        case noDropout = "no_dropout"
+        case initType = "init_type"
+        case initGain = "init_gain"
+        case inputNC = "input_nc"
+        case outputNC = "output_nc"
+        case nBlocks = "n_blocks"
+        case numDowns = "num_downs"
+        case ganMode = "gan_mode"
+        case lambdaA = "lambda_A"
+        case lambdaB = "lambda_B"
+        case lambdaIdentity = "lambda_identity"
+        case lambdaL1 = "lambda_L1"
+        case poolSize = "pool_size"
+        case lr
+        case beta1
+        case lrPolicy = "lr_policy"
+        case lrDecayIters = "lr_decay_iters"
+        case nEpochs = "n_epochs"
+        case nEpochsDecay = "n_epochs_decay"
+        case dataRoot = "dataroot"
+        case batchSize = "batch_size"
+        case loadSize = "load_size"
+        case cropSize = "crop_size"
+        case preprocess
+        case noFlip = "no_flip"
+        case direction
+        case serialBatches = "serial_batches"
+        case maxDatasetSize = "max_dataset_size"
+        case prefetch
+        case seed
+        case saveEpochFreq = "save_epoch_freq"
+        case displayFreq = "display_freq"
+        case maxSteps = "max_steps"
+    }
+
+    /// The reference's defaults for `model` (its `modify_commandline_options`).
+    public init(model: TrainModelKind) {
+        self.model = model
+        switch model {
+        case .cyclegan:
+            netG = .resnet_9blocks; netD = .basic; norm = .instance; noDropout = true
+            ganMode = .lsgan; poolSize = 50
+        case .pix2pix:
+            netG = .unet_256; netD = .basic; norm = .batch; noDropout = false
+            ganMode = .vanilla; poolSize = 0; lambdaL1 = 100
+        }
+    }
+
+    /// Total epochs, `n_epochs + n_epochs_decay`.
+    public var totalEpochs: Int { nEpochs + nEpochsDecay }
+
+    /// Registry name and options of the generator.
+    public var generatorSpec: (name: String, options: [String: String]) {
+        var o = ["input_nc": "\(inputNC)", "output_nc": "\(outputNC)", "ngf": "\(ngf)", "norm": norm.rawValue,
+                 "use_dropout": noDropout ? "false" : "true"]
+        if netG.isUnet { if let d = numDowns { o["num_downs"] = "\(d)" } } else if let b = nBlocks { o["n_blocks"] = "\(b)" }
+        return (netG.rawValue, o)
+    }
+
+    /// Registry name and options of a discriminator seeing `inputChannels` channels.
+    public func discriminatorSpec(inputChannels: Int) -> (name: String, options: [String: String]) {
+        var o = ["input_nc": "\(inputChannels)", "ndf": "\(ndf)", "norm": norm.rawValue]
+        if netD == .n_layers { o["n_layers"] = "\(nLayersD)" }
+        return (netD.rawValue, o)
+    }
+
+    /// Checks values that cannot work, naming the option.
+    /// - Throws: `TrainError.badOption`.
+    public func validate() throws {
+        func positive(_ name: String, _ v: Int) throws {
+            guard v > 0 else { throw TrainError.badOption(option: name, value: "\(v)", "must be positive") }
+        }
+        try positive("ngf", ngf)
+        try positive("ndf", ndf)
+        try positive("n-layers-d", nLayersD)
+        try positive("batch-size", batchSize)
+        try positive("load-size", loadSize)
+        try positive("crop-size", cropSize)
+        try positive("save-epoch-freq", saveEpochFreq)
+        try positive("display-freq", displayFreq)
+        try positive("prefetch", prefetch)
+        guard nEpochs >= 0, nEpochsDecay >= 0, totalEpochs > 0 else {
+            throw TrainError.badOption(option: "n-epochs", value: "\(nEpochs)+\(nEpochsDecay)", "need at least one epoch")
+        }
+        guard poolSize >= 0 else { throw TrainError.badOption(option: "pool-size", value: "\(poolSize)", "must be ≥ 0") }
+        guard lr > 0, lr.isFinite else { throw TrainError.badOption(option: "lr", value: "\(lr)", "must be positive") }
+        guard beta1 >= 0, beta1 < 1 else { throw TrainError.badOption(option: "beta1", value: "\(beta1)", "must be in [0, 1)") }
+        if let m = maxSteps { try positive("max-steps", m) }
+        if let m = maxDatasetSize { try positive("max-dataset-size", m) }
+        if preprocess.rawValue.contains("crop"), cropSize > loadSize, preprocess != .crop {
+            throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "is larger than --load-size \(loadSize)")
+        }
+        if netG.isUnet {
+            let downs = numDowns ?? (netG == .unet_256 ? 8 : 7)
+            let multiple = 1 << downs
+            if preprocess != .none, cropSize % multiple != 0 || cropSize < multiple {
+                throw TrainError.badOption(option: "crop-size", value: "\(cropSize)",
+                                           "\(netG.rawValue) needs a multiple of \(multiple)")
+            }
+        }
+    }
+}

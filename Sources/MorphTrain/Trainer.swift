@@ -1,0 +1,135 @@
+import Foundation
+import MorphNN
+import MorphTensor
+
+/// What the loop tells its caller (the CLI draws progress bars from these).
+public struct TrainEvents {
+    /// An epoch begins: its number, its batch count and the batch it starts at (non-zero after a resume).
+    public var epochStarted: (_ epoch: Int, _ batches: Int, _ startBatch: Int) -> Void = { _, _, _ in }
+    /// A step finished, with its losses.
+    public var stepped: (_ position: TrainPosition, _ losses: [String: Float]) -> Void = { _, _ in }
+    /// A line worth showing (checkpoints, learning-rate changes).
+    public var message: (String) -> Void = { _ in }
+
+    /// Events that do nothing.
+    public init() {}
+}
+
+/// The shared training loop of the GAN translators: epochs over a prefetched dataset, one
+/// `TranslationModel.step` per batch, the learning-rate policy stepped at the end of each epoch,
+/// `log.csv` rows, the report every `--display-freq` steps, checkpoints at the end of each epoch
+/// (per-epoch copies every `--save-epoch-freq`) and when `--max-steps` stops the run.
+///
+/// A resumed run restores weights, optimizer moments, schedules, pools and every generator, and
+/// sees the same batches (see `EpochPlan`), so it continues exactly where the interrupted one stood.
+public final class Trainer {
+    /// The run's options (from `config.json` when resumed).
+    public let options: TrainOptions
+    /// The run folder.
+    public let run: RunFolder
+    /// Networks, optimizers and the step.
+    public let model: TranslationModel
+    /// The training data.
+    public let dataset: PairDataset
+    /// One schedule per optimizer, by the optimizer's name.
+    public let schedules: [(String, LRSchedule)]
+    /// Where the run stands.
+    public private(set) var position = TrainPosition()
+    private let log: TrainLog
+
+    /// Starts a new run in `run` (which must not hold a checkpoint yet) or, with `resume`, continues the
+    /// one there with its saved options; `maxSteps` (when given) replaces the saved limit.
+    /// - Throws: `TrainError` for bad options, missing data or an unreadable run folder; `ModelError` for
+    ///   impossible architectures.
+    public init(options newOptions: TrainOptions, data: URL?, run runURL: URL, resume: Bool) throws {
+        run = RunFolder(runURL)
+        var options = newOptions
+        if resume {
+            options = try run.readConfig()
+            options.maxSteps = newOptions.maxSteps
+            if let data { options.dataRoot = data.path }
+        } else {
+            if FileManager.default.fileExists(atPath: run.latestMarker.path) {
+                throw TrainError.runState(file: run.root.path, "already holds a run; pass --resume to continue it or choose another --out")
+            }
+            guard let data else { throw TrainError.badOption(option: "data", value: "", "a new run needs --data") }
+            options.dataRoot = data.path
+        }
+        guard !options.dataRoot.isEmpty else {
+            throw TrainError.runState(file: run.config.path, "names no data folder; pass --data")
+        }
+        self.options = options
+        model = try makeTranslationModel(options)
+        let root = URL(fileURLWithPath: options.dataRoot)
+        switch options.model {
+        case .cyclegan: dataset = try UnalignedDataset(root: root, options: options)
+        case .pix2pix: dataset = try AlignedDataset(root: root, options: options)
+        }
+        let scheduleOptions = LRScheduleOptions(nEpochs: options.nEpochs, nEpochsDecay: options.nEpochsDecay,
+                                                epochCount: 1, lrDecayIters: options.lrDecayIters)
+        schedules = try model.optimizers.map { ($0.name, try makeSchedule(options.lrPolicy, optimizer: $0.optimizer,
+                                                                          options: scheduleOptions)) }
+        try run.prepare()
+        if resume {
+            position = try RunCheckpoint(run: run, options: options).restore(model: model, schedules: schedules)
+        } else {
+            try run.writeConfig(options)
+        }
+        log = try TrainLog(url: run.log, lossNames: model.lossNames, keepUpTo: resume ? position.iteration : nil)
+    }
+
+    /// The learning rate of the first optimizer.
+    public var learningRate: Double { model.optimizers.first?.optimizer.lr ?? 0 }
+
+    /// Trains until the last epoch or `--max-steps`, then saves the `latest` checkpoint and the report.
+    /// - Throws: loading, step and file errors; the last saved checkpoint stays valid.
+    @discardableResult
+    public func train(events: TrainEvents = TrainEvents()) throws -> TrainPosition {
+        let checkpoint = RunCheckpoint(run: run, options: options)
+        func reachedLimit() -> Bool { options.maxSteps.map { position.iteration >= $0 } ?? false }
+        while position.epoch <= options.totalEpochs && !reachedLimit() {
+            let plan = EpochPlan(count: dataset.count, batchSize: options.batchSize, seed: options.seed,
+                                 epoch: position.epoch, shuffle: !options.serialBatches)
+            events.epochStarted(position.epoch, plan.batchCount, position.epochBatch)
+            let loader = PrefetchLoader(plan: plan, dataset: dataset, start: position.epochBatch, depth: options.prefetch)
+            defer { loader.cancel() }
+            while !reachedLimit(), let batch = try loader.nextBatch() {
+                let start = Date()
+                let losses = try model.step(realA: batch.a, realB: batch.b)
+                let seconds = Date().timeIntervalSince(start)
+                position.iteration += 1
+                position.epochBatch += 1
+                position.epochLossSum += Double(losses[model.headlineLoss] ?? 0)
+                position.seconds += seconds
+                log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
+                           seconds: seconds)
+                events.stepped(position, losses)
+                if position.iteration % options.displayFreq == 0 { try writeReport() }
+            }
+            if reachedLimit() && position.epochBatch < plan.batchCount { break }
+            // End of the epoch: the learning-rate policy, then checkpoints.
+            let metric = position.epochLossSum / Double(max(1, position.epochBatch))
+            let before = learningRate
+            for (_, schedule) in schedules { try schedule.step(metric: metric) }
+            if learningRate != before {
+                events.message(String(format: "learning rate %.7f -> %.7f", before, learningRate))
+            }
+            let finished = position.epoch
+            position.epoch += 1
+            position.epochBatch = 0
+            position.epochLossSum = 0
+            let tag = finished % options.saveEpochFreq == 0 || finished == options.totalEpochs ? finished : nil
+            try checkpoint.save(model: model, schedules: schedules, position: position, epochTag: tag)
+            if let tag { events.message("saved the networks of epoch \(tag) (iteration \(position.iteration))") }
+        }
+        try checkpoint.save(model: model, schedules: schedules, position: position, epochTag: nil)
+        try writeReport()
+        return position
+    }
+
+    /// Regenerates `report.html` from the latest visuals and the log.
+    public func writeReport() throws {
+        guard !model.visuals.isEmpty else { return }
+        try TrainReport.write(run: run, options: options, log: log, visuals: model.visuals, position: position)
+    }
+}

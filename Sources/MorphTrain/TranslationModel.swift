@@ -1,0 +1,225 @@
+import Foundation
+import MorphModels
+import MorphNN
+import MorphTensor
+
+/// The model side of a GAN trainer: its networks, optimizers and image pools, and one `step` that
+/// performs the reference's `optimize_parameters` on a batch. The shared loop (`Trainer`) handles
+/// epochs, schedules, logging, checkpoints and the report.
+public protocol TranslationModel: AnyObject {
+    /// The networks by the reference's names (`G_A`, `D_A`, … or `G`, `D`); checkpoints are `net_<name>`.
+    var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] { get }
+    /// The optimizers by name (`G`, `D`).
+    var optimizers: [(name: String, optimizer: Adam)] { get }
+    /// The image pools by name (empty when none).
+    var pools: [(name: String, pool: ImagePool)] { get }
+    /// The reference's `loss_names`, in log order.
+    var lossNames: [String] { get }
+    /// The loss watched by the plateau policy and the report's headline.
+    var headlineLoss: String { get }
+    /// One training step on a batch; returns every loss by name.
+    func step(realA: Tensor, realB: Tensor) throws -> [String: Float]
+    /// The latest step's images, first of the batch, as (name, `[1, 3, H, W]` in [−1, 1]), in grid order.
+    var visuals: [(String, Tensor)] { get }
+}
+
+extension TranslationModel {
+    /// The dropout layers of all networks, with dotted names (their generators are part of the run state).
+    public var dropoutLayers: [(String, Dropout)] {
+        var out: [(String, Dropout)] = []
+        for (name, net, _) in networks {
+            for (path, module) in net.namedModules() {
+                if let d = module as? Dropout { out.append((name + "." + path, d)) }
+            }
+        }
+        return out
+    }
+}
+
+/// Builds the networks of a run from its options: the registry's architecture, then the reference's
+/// `init_weights` (`--init-type`, `--init-gain`) drawn from a generator seeded by the run seed.
+enum NetworkFactory {
+    static func build(_ spec: (name: String, options: [String: String]), options: TrainOptions,
+                      salt: UInt64) throws -> MorphModel {
+        let seed = EpochPlan.mix(options.seed, 0x4E45_5453, salt)
+        let net = try ArchitectureRegistry.build(spec.name, options: spec.options, seed: seed)
+        var rng = SeededRNG(seed: seed ^ 0x494E_4954)
+        initWeights(net, type: options.initType, gain: Float(options.initGain), rng: &rng)
+        net.train()
+        return net
+    }
+
+    static func adam(_ params: [Tensor], _ options: TrainOptions) -> Adam {
+        Adam(parameters: params, lr: options.lr, betas: (options.beta1, 0.999))
+    }
+}
+
+/// CycleGAN (Zhu et al., ICCV 2017): generators G_A: A→B and G_B: B→A, discriminators D_A (on B) and
+/// D_B (on A), trained as `cycle_gan_model.CycleGANModel.optimize_parameters`:
+/// forward both cycles; with D_A and D_B frozen, G loss = GAN(D_A(G_A(A))) + GAN(D_B(G_B(B)))
+/// + λA·|G_B(G_A(A)) − A|₁ + λB·|G_A(G_B(B)) − B|₁ + identity terms λB·λid·|G_A(B) − B|₁ + λA·λid·|G_B(A) − A|₁,
+/// backward and Adam step; then each D on real vs pooled fake, loss × 0.5, and the D step.
+public final class CycleGANModel: TranslationModel {
+    public let gA: MorphModel, gB: MorphModel, dA: MorphModel, dB: MorphModel
+    /// Adam over G_A and G_B's parameters, and over D_A and D_B's.
+    public let optimizerG: Adam, optimizerD: Adam
+    /// Pools of generated B images (for D_A) and A images (for D_B).
+    public let fakeBPool: ImagePool, fakeAPool: ImagePool
+    public let gan: GANLoss
+    public let lambdaA: Float, lambdaB: Float, lambdaIdentity: Float
+    public private(set) var visuals: [(String, Tensor)] = []
+    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+
+    /// Builds fresh networks for `options`.
+    /// - Throws: `ModelError` for an impossible architecture.
+    public init(options: TrainOptions) throws {
+        let g = options.generatorSpec
+        let d = options.discriminatorSpec(inputChannels: options.outputNC)
+        specs = (g, d)
+        gA = try NetworkFactory.build(g, options: options, salt: 1)
+        gB = try NetworkFactory.build(g, options: options, salt: 2)
+        dA = try NetworkFactory.build(d, options: options, salt: 3)
+        dB = try NetworkFactory.build(options.discriminatorSpec(inputChannels: options.inputNC), options: options, salt: 4)
+        optimizerG = NetworkFactory.adam(gA.parameters() + gB.parameters(), options)
+        optimizerD = NetworkFactory.adam(dA.parameters() + dB.parameters(), options)
+        fakeBPool = ImagePool(size: options.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 1))
+        fakeAPool = ImagePool(size: options.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 2))
+        gan = GANLoss(mode: options.ganMode)
+        lambdaA = Float(options.lambdaA)
+        lambdaB = Float(options.lambdaB)
+        lambdaIdentity = Float(options.lambdaIdentity)
+    }
+
+    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
+        [("G_A", gA, specs.g), ("G_B", gB, specs.g), ("D_A", dA, specs.d), ("D_B", dB, specs.d)]
+    }
+    public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
+    public var pools: [(name: String, pool: ImagePool)] { [("fake_B", fakeBPool), ("fake_A", fakeAPool)] }
+    public var lossNames: [String] { ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"] }
+    public var headlineLoss: String { "cycle_A" }
+
+    public func step(realA: Tensor, realB: Tensor) throws -> [String: Float] {
+        // Forward both cycles.
+        let fakeB = try gA(realA)
+        let recA = try gB(fakeB)
+        let fakeA = try gB(realB)
+        let recB = try gA(fakeA)
+
+        // Generators, with the discriminators frozen.
+        dA.setRequiresGrad(false)
+        dB.setRequiresGrad(false)
+        optimizerG.zeroGrad()
+        var lossIdtA = Tensor(scalar: 0), lossIdtB = Tensor(scalar: 0)
+        if lambdaIdentity > 0 {
+            lossIdtA = try Tensor.l1Loss(try gA(realB), realB) * (lambdaB * lambdaIdentity)
+            lossIdtB = try Tensor.l1Loss(try gB(realA), realA) * (lambdaA * lambdaIdentity)
+        }
+        let lossGA = try gan(try dA(fakeB), isReal: true)
+        let lossGB = try gan(try dB(fakeA), isReal: true)
+        let lossCycleA = try Tensor.l1Loss(recA, realA) * lambdaA
+        let lossCycleB = try Tensor.l1Loss(recB, realB) * lambdaB
+        let lossG = try lossGA + lossGB + lossCycleA + lossCycleB + lossIdtA + lossIdtB
+        try lossG.backward()
+        try optimizerG.step()
+
+        // Discriminators on real images against pooled fakes.
+        dA.setRequiresGrad(true)
+        dB.setRequiresGrad(true)
+        optimizerD.zeroGrad()
+        let lossDA = try discriminatorLoss(dA, real: realB, fake: try fakeBPool.query(fakeB))
+        try lossDA.backward()
+        let lossDB = try discriminatorLoss(dB, real: realA, fake: try fakeAPool.query(fakeA))
+        try lossDB.backward()
+        try optimizerD.step()
+
+        visuals = try [("real_A", realA), ("fake_B", fakeB), ("rec_A", recA),
+                       ("real_B", realB), ("fake_A", fakeA), ("rec_B", recB)].map { ($0.0, try first($0.1)) }
+        return ["D_A": lossDA.item, "G_A": lossGA.item, "cycle_A": lossCycleA.item, "idt_A": lossIdtA.item,
+                "D_B": lossDB.item, "G_B": lossGB.item, "cycle_B": lossCycleB.item, "idt_B": lossIdtB.item,
+                "G": lossG.item]
+    }
+
+    /// The reference's `backward_D_basic` loss: (GAN(D(real), real) + GAN(D(fake), fake)) × 0.5.
+    private func discriminatorLoss(_ d: MorphModel, real: Tensor, fake: Tensor) throws -> Tensor {
+        let lossReal = try gan(try d(real), isReal: true)
+        let lossFake = try gan(try d(fake.detached()), isReal: false)
+        return try (lossReal + lossFake) * 0.5
+    }
+}
+
+/// pix2pix (Isola et al., CVPR 2017): one generator G: A→B and a conditional discriminator D on
+/// concat(A, B), trained as `pix2pix_model.Pix2PixModel.optimize_parameters`: forward G; the D step
+/// first — (GAN(D(A, G(A)), fake) + GAN(D(A, B), real)) × 0.5 — then, with D frozen, the G step on
+/// GAN(D(A, G(A)), real) + λL1·|G(A) − B|₁. The reference uses no image pool here.
+public final class Pix2PixModel: TranslationModel {
+    public let g: MorphModel, d: MorphModel
+    public let optimizerG: Adam, optimizerD: Adam
+    public let gan: GANLoss
+    public let lambdaL1: Float
+    public private(set) var visuals: [(String, Tensor)] = []
+    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+
+    /// Builds fresh networks for `options`.
+    /// - Throws: `ModelError` for an impossible architecture.
+    public init(options: TrainOptions) throws {
+        let gs = options.generatorSpec
+        let ds = options.discriminatorSpec(inputChannels: options.inputNC + options.outputNC)
+        specs = (gs, ds)
+        g = try NetworkFactory.build(gs, options: options, salt: 1)
+        d = try NetworkFactory.build(ds, options: options, salt: 3)
+        optimizerG = NetworkFactory.adam(g.parameters(), options)
+        optimizerD = NetworkFactory.adam(d.parameters(), options)
+        gan = GANLoss(mode: options.ganMode)
+        lambdaL1 = Float(options.lambdaL1)
+    }
+
+    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
+        [("G", g, specs.g), ("D", d, specs.d)]
+    }
+    public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
+    public var pools: [(name: String, pool: ImagePool)] { [] }
+    public var lossNames: [String] { ["G_GAN", "G_L1", "D_real", "D_fake"] }
+    public var headlineLoss: String { "G_L1" }
+
+    public func step(realA: Tensor, realB: Tensor) throws -> [String: Float] {
+        let fakeB = try g(realA)
+
+        // Discriminator first.
+        d.setRequiresGrad(true)
+        optimizerD.zeroGrad()
+        let lossDFake = try gan(try d(try Tensor.concat([realA, fakeB.detached()], dim: 1)), isReal: false)
+        let lossDReal = try gan(try d(try Tensor.concat([realA, realB], dim: 1)), isReal: true)
+        let lossD = try (lossDFake + lossDReal) * 0.5
+        try lossD.backward()
+        try optimizerD.step()
+
+        // Then the generator against the updated, frozen discriminator.
+        d.setRequiresGrad(false)
+        optimizerG.zeroGrad()
+        let lossGGAN = try gan(try d(try Tensor.concat([realA, fakeB], dim: 1)), isReal: true)
+        let lossGL1 = try Tensor.l1Loss(fakeB, realB) * lambdaL1
+        let lossG = try lossGGAN + lossGL1
+        try lossG.backward()
+        try optimizerG.step()
+        d.setRequiresGrad(true)
+
+        visuals = try [("real_A", realA), ("fake_B", fakeB), ("real_B", realB)].map { ($0.0, try first($0.1)) }
+        return ["G_GAN": lossGGAN.item, "G_L1": lossGL1.item, "D_real": lossDReal.item, "D_fake": lossDFake.item,
+                "D": lossD.item, "G": lossG.item]
+    }
+}
+
+/// The first image of a batch, detached.
+func first(_ batch: Tensor) throws -> Tensor {
+    try withoutGrad { batch.shape[0] == 1 ? batch.detached() : try batch.slice(dim: 0, 0..<1) }
+}
+
+/// Builds the model `options.model` names.
+/// - Throws: `ModelError` for an impossible architecture, `TrainError` for bad options.
+public func makeTranslationModel(_ options: TrainOptions) throws -> TranslationModel {
+    try options.validate()
+    switch options.model {
+    case .cyclegan: return try CycleGANModel(options: options)
+    case .pix2pix: return try Pix2PixModel(options: options)
+    }
+}

@@ -1,0 +1,88 @@
+import XCTest
+import MorphModels
+import MorphNN
+import MorphTensor
+import MorphTrain
+import TestSupport
+
+/// One full CycleGAN step and one full pix2pix step against PyTorch (`gen/train.py`): the same float32
+/// initial weights and inputs, PyTorch computing in float64. Losses, every parameter's gradient, and
+/// every parameter and buffer after the Adam steps must agree.
+///
+/// Tolerances: 1e-4 relative everywhere, plus an absolute floor for near-zero elements —
+/// gradients 1e-5 × the network's largest gradient; weights and buffers 1e-6 × the tensor's largest
+/// value, plus the error that the allowed gradient error implies through Adam's first step
+/// (lr·ε·δg / (|g| + ε)²). That last term is what makes the biases that feed an InstanceNorm comparable:
+/// their gradient is exactly zero in theory (PyTorch's is ~1e-15, Morph's float32 one ~1e-9), so Adam's
+/// step on them is rounding noise, bounded only by lr; their gradients are still checked against the floor.
+final class StepParityTests: XCTestCase {
+    func testCycleGANStepMatchesPyTorch() throws {
+        let fx = try Fixture.load("train_cyclegan_step")
+        var options = TrainOptions(model: .cyclegan)
+        options.ngf = 4; options.ndf = 4; options.nBlocks = 1; options.poolSize = 0
+        let model = try CycleGANModel(options: options)
+        try check(model, fx, lossNames: ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B", "G"],
+                  lr: options.lr)
+    }
+
+    func testPix2PixStepMatchesPyTorch() throws {
+        let fx = try Fixture.load("train_pix2pix_step")
+        var options = TrainOptions(model: .pix2pix)
+        options.ngf = 4; options.ndf = 4; options.numDowns = 5
+        let model = try Pix2PixModel(options: options)
+        try check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr)
+    }
+
+    /// Loads the initial weights, runs one step, compares everything; also checks the key sets.
+    private func check(_ model: TranslationModel, _ fx: Fixture, lossNames: [String], lr: Double,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        for (name, net, _) in model.networks {
+            let initial = fx.tensors.filter { $0.key.hasPrefix("init.\(name).") }
+            let sd = Dictionary(uniqueKeysWithValues: initial.map { (String($0.key.dropFirst("init.\(name).".count)), $0.value.detached()) })
+            try net.load(stateDict: sd)
+        }
+        let losses = try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B"))
+        for name in lossNames {
+            let expected = try fx.tensor("loss." + name).item
+            let actual = try XCTUnwrap(losses[name], "loss \(name)", file: file, line: line)
+            assertClose([actual], [expected], rtol: 1e-4, atol: 1e-6, "loss \(name)", file: file, line: line)
+        }
+        for (name, net, _) in model.networks {
+            let gradKeys = fx.tensors.keys.filter { $0.hasPrefix("grad.\(name).") }
+            let netMaxGrad = gradKeys.compactMap { fx.tensors[$0]?.values.map(abs).max() }.max() ?? 0
+            let gradFloor = 1e-5 * Float(netMaxGrad)
+            let params = Dictionary(uniqueKeysWithValues: net.namedParameters())
+            XCTAssertEqual(Set(gradKeys.map { String($0.dropFirst("grad.\(name).".count)) }), Set(params.keys),
+                           "\(name): parameters with gradients", file: file, line: line)
+            for (key, tensor) in net.stateDict() {
+                let after = try fx.tensor("after.\(name).\(key)")
+                let scale = after.values.map(abs).max() ?? 0
+                var tolerance = [Float](repeating: 1e-6 * scale, count: after.count)
+                if let p = params[key] {
+                    let g = try fx.tensor("grad.\(name).\(key)")
+                    assertClose(p.grad?.values ?? [], g.values, rtol: 1e-4, atol: gradFloor,
+                                "\(name) grad \(key)", file: file, line: line)
+                    let eps: Float = 1e-8
+                    for (i, gi) in g.values.enumerated() {
+                        let dg = 1e-4 * abs(gi) + gradFloor
+                        tolerance[i] += Float(lr) * eps * dg / ((abs(gi) + eps) * (abs(gi) + eps))
+                    }
+                    let before = try fx.tensor("init.\(name).\(key)").values
+                    let worstStep = zip(tensor.values, before).map { abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThanOrEqual(worstStep, Float(lr) * 1.001, "\(name) \(key): Adam's first step exceeds lr",
+                                             file: file, line: line)
+                }
+                let a = tensor.values, e = after.values
+                XCTAssertEqual(a.count, e.count, "\(name) \(key) count", file: file, line: line)
+                var worst: (Int, Float)? = nil
+                for i in 0..<min(a.count, e.count) {
+                    let excess = abs(a[i] - e[i]) - (1e-4 * abs(e[i]) + tolerance[i])
+                    if excess > 0, excess > (worst?.1 ?? 0) { worst = (i, excess) }
+                }
+                if let (i, _) = worst {
+                    XCTFail("\(name) \(key) after the step: element \(i) is \(a[i]), PyTorch \(e[i])", file: file, line: line)
+                }
+            }
+        }
+    }
+}
