@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
         .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
         .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
+        .testTarget(name: "MorphTrainTests", dependencies: ["MorphTrain", "TestSupport"]),
         .testTarget(name: "MorphPipelineTests", dependencies: ["MorphPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

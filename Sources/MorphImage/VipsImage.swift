@@ -209,7 +209,7 @@ public final class VipsImage {
     /// Resizes with a Lanczos3 kernel to exactly `width` × `height` (libvips `vips_resize`, kernel lanczos3).
     public func resizedLanczos(width: Int, height: Int) throws -> VipsImage {
         let h = Double(width) / Double(self.width), v = Double(height) / Double(self.height)
-        let out = try apply { morph_vips_resize_lanczos($0, $1, h, v) }
+        let out = try apply { morph_vips_resize_kernel($0, $1, h, v, VIPS_KERNEL_LANCZOS3) }
         guard out.width == width, out.height == height else {
             throw ImageError.invalidArgument("\(file): Lanczos resize gave \(out.width)×\(out.height), wanted \(width)×\(height)")
         }
