@@ -6,7 +6,7 @@ public enum KeyRemap {
     /// Applies the renames that never need the target model: strips `module.` prefixes,
     /// then maps either original ESRGAN naming to BasicSR's RRDBNet names.
     public static func normalize<T>(_ entries: [(String, T)]) -> [(String, T)] {
-        var out = stripModulePrefix(entries)
+        var out = stripModulePrefix(unwrapEMA(entries))
         let keys = out.map(\.0)
         if isOldArchESRGAN(keys) {
             out = out.map { (oldArchESRGANName($0.0), $0.1) }
@@ -14,6 +14,18 @@ public enum KeyRemap {
             out = out.map { (trunkESRGANName($0.0), $0.1) }
         }
         return out
+    }
+
+    /// Picks the `params_ema.` half (else the `params.` half) of a flat file whose every key has one of the two
+    /// prefixes — the safetensors form of Real-ESRGAN's `{'params': …, 'params_ema': …}` that `morph train sr` writes.
+    public static func unwrapEMA<T>(_ entries: [(String, T)]) -> [(String, T)] {
+        let prefixes = ["params_ema.", "params."]
+        guard !entries.isEmpty, entries.allSatisfy({ e in prefixes.contains { e.0.hasPrefix($0) } }) else { return entries }
+        for prefix in prefixes {
+            let part = entries.filter { $0.0.hasPrefix(prefix) }
+            if !part.isEmpty { return part.map { (String($0.0.dropFirst(prefix.count)), $0.1) } }
+        }
+        return entries
     }
 
     /// Removes one leading `module.` from every key when all keys have it (nn.DataParallel checkpoints).

@@ -147,8 +147,8 @@ public enum ModelLoader {
         return LoadedModel(model: model, file: url, spec: spec, configuration: configuration, stateDict: dict)
     }
 
-    /// Resolves `--model`: a checkpoint file, or a training run folder holding `*net_G_A` / `*net_G_B`
-    /// (CycleGAN, picked by `direction`) or `*net_G` (pix2pix) checkpoints, the `latest_` ones first.
+    /// Resolves `--model`: a checkpoint file, or a folder (or a run folder's `checkpoints/`) holding `*net_G_A` /
+    /// `*net_G_B` (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints, `latest_` first.
     /// - Throws: `PipelineError.model` when nothing suitable exists.
     public static func resolve(_ path: String, direction: Direction = .aToB) throws -> URL {
         let url = URL(fileURLWithPath: path)
@@ -159,6 +159,11 @@ public enum ModelLoader {
         guard isDir.boolValue else { return url }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
         let checkpoints = names.filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        // A `morph train` run folder keeps its networks in checkpoints/.
+        let sub = url.appendingPathComponent("checkpoints")
+        if checkpoints.isEmpty, FileManager.default.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue {
+            return try resolve(sub.path, direction: direction)
+        }
         let wanted = direction == .aToB ? "net_G_A" : "net_G_B"
         func stem(_ n: String) -> String { URL(fileURLWithPath: n).deletingPathExtension().lastPathComponent }
         for suffix in [wanted, "net_G"] {

@@ -16,7 +16,7 @@ public enum MaskKind: String, CaseIterable, Sendable {
 /// Free-form masks follow Yu et al., "Free-Form Image Inpainting with Gated Convolution" (ICCV 2019), Alg. 1:
 /// 1–`maxStrokes` strokes, each a polyline of 4–12 vertices that turns by random angles, drawn with a round brush
 /// whose width is 4–12 % of the shorter side and segment lengths up to 25 % of it. Boxes take 10–50 % of each side.
-public struct MaskGenerator {
+public struct MaskGenerator: Sendable {
     /// The mask family.
     public var kind: MaskKind
     /// Most strokes in one free-form mask.

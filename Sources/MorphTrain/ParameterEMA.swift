@@ -29,6 +29,12 @@ public final class ParameterEMA {
         _ = try probe.load(stateDict: saved)
     }
 
+    /// Replaces the averages with saved ones (a resumed run), in place; keys and shapes must match.
+    /// - Throws: `NNError` listing missing, unexpected or mismatched keys.
+    public func load(_ saved: [String: Tensor]) throws {
+        _ = try EMAState(entries: stateDict).load(stateDict: saved)
+    }
+
     /// Folds the network's current weights into the average.
     public func update(from model: Module) {
         let live = Dictionary(model.stateDict(), uniquingKeysWith: { a, _ in a })

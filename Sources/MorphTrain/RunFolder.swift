@@ -129,15 +129,22 @@ struct RunCheckpoint {
     }
 
     /// Writes the networks and state as `latest` (and as `epoch` when given), then the `latest` marker.
-    func save(model: TranslationModel, schedules: [(String, LRSchedule)], position: TrainPosition, epochTag: Int?) throws {
+    func save(model: TrainableModel, schedules: [(String, LRSchedule)], position: TrainPosition, epochTag: Int?) throws {
         var tags = ["latest"]
         if let epochTag { tags.append(String(epochTag)) }
         let stamp = ["morph.iteration": String(position.iteration), "morph.epoch": String(position.epoch)]
+        let averages = Dictionary(model.averages.map { ($0.network, $0.ema) }, uniquingKeysWith: { a, _ in a })
         for (name, net, spec) in model.networks {
             var metadata = RunCheckpoint.architectureMetadata(spec)
             metadata.merge(stamp) { a, _ in a }
             metadata["morph.network"] = name
-            let data = try SafeTensors.serialize(net.stateDict(), metadata: metadata)
+            var entries = net.stateDict()
+            if let ema = averages[name] {
+                // Real-ESRGAN's layout: the trained weights as `params`, the average (what inference loads) as `params_ema`.
+                entries = entries.map { ("params.\($0.0)", $0.1) } + ema.stateDict.map { ("params_ema.\($0.0)", $0.1) }
+                metadata["morph.ema_decay"] = String(ema.decay)
+            }
+            let data = try SafeTensors.serialize(entries, metadata: metadata)
             for tag in tags { try RunFolder.writeAtomically(data, to: run.network(name, tag: tag)) }
         }
         var tensors: [(String, Tensor)] = []
@@ -166,7 +173,7 @@ struct RunCheckpoint {
 
     /// Restores networks, optimizers, schedules, pools and generators from the `latest` set.
     /// - Throws: `TrainError.runState` naming the file that is missing, unreadable or from another iteration.
-    func restore(model: TranslationModel, schedules: [(String, LRSchedule)]) throws -> TrainPosition {
+    func restore(model: TrainableModel, schedules: [(String, LRSchedule)]) throws -> TrainPosition {
         guard let markerData = try? Data(contentsOf: run.latestMarker),
               let marker = try? JSONDecoder().decode([String: Int].self, from: markerData), let iteration = marker["iteration"] else {
             throw TrainError.runState(file: run.latestMarker.path, "no complete checkpoint to resume from")
@@ -182,10 +189,21 @@ struct RunCheckpoint {
             }
             return result
         }
+        let averages = Dictionary(model.averages.map { ($0.network, $0.ema) }, uniquingKeysWith: { a, _ in a })
         for (name, net, _) in model.networks {
             let url = run.network(name)
             let (tensors, _) = try load(url)
-            do { try net.load(stateDict: tensors) } catch { throw TrainError.runState(file: url.path, "\(error)") }
+            do {
+                if let ema = averages[name] {
+                    func part(_ prefix: String) -> [(String, Tensor)] {
+                        tensors.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
+                    }
+                    try net.load(stateDict: part("params."))
+                    try ema.load(Dictionary(part("params_ema."), uniquingKeysWith: { a, _ in a }))
+                } else {
+                    try net.load(stateDict: tensors)
+                }
+            } catch { throw TrainError.runState(file: url.path, "\(error)") }
         }
         let url = run.state()
         let (tensors, metadata) = try load(url)
@@ -242,7 +260,9 @@ struct RunCheckpoint {
                 values[key] = .string(raw)
             }
         }
-        return ArchitectureSpec(name: spec.name, options: values, scale: 1).metadata
+        // Super-resolution networks name their factor `upscale` (srresnet, srvgg) or `scale` (rrdbnet).
+        let scale = Int(options["upscale"] ?? options["scale"] ?? "1") ?? 1
+        return ArchitectureSpec(name: spec.name, options: values, scale: scale).metadata
     }
 
     static func doubles(_ strings: [String: String], _ url: URL) throws -> [String: Double] {

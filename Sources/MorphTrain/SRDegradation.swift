@@ -18,7 +18,7 @@ public enum SRDegradationKind: String, CaseIterable, Sendable {
 /// σ ∈ [0.2, 1.5] with probability 0.8; resize in [0.3, 1.2]× (up 30%, down 40%, keep 30%) relative to the HR
 /// size / scale; noise σ ∈ [1, 25]/255 with probability 0.5; then, in random order, the final resize to exactly
 /// H/scale × W/scale and JPEG ∈ [30, 95].
-public struct SRDegradation {
+public struct SRDegradation: Sendable {
     /// The pipeline.
     public let kind: SRDegradationKind
     /// The SR factor.

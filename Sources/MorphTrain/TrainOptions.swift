@@ -8,6 +8,10 @@ public enum TrainModelKind: String, CaseIterable, Codable, Sendable {
     case cyclegan
     /// Paired translation with one generator, a conditional discriminator and an L1 term.
     case pix2pix
+    /// Super-resolution: HR crops, LR made on the fly, L1 (+ perceptual + GAN), weight EMA (`SRModel`).
+    case sr
+    /// Inpainting: random holes, gated-convolution generator, L1 + SN-PatchGAN hinge loss (`InpaintModel`).
+    case inpaint
 }
 
 /// `--netG` of the reference.
@@ -95,6 +99,10 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var displayFreq: Int = 400
     /// Stop after this many iterations in total (nil: run all epochs).
     public var maxSteps: Int?
+    /// Super-resolution options (`model == .sr`).
+    public var sr: SRTrainOptions?
+    /// Inpainting options (`model == .inpaint`).
+    public var inpaint: InpaintTrainOptions?
 
     /// JSON keys: the reference's option names.
     enum CodingKeys: String, CodingKey {
@@ -138,6 +146,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case saveEpochFreq = "save_epoch_freq"
         case displayFreq = "display_freq"
         case maxSteps = "max_steps"
+        case sr
+        case inpaint
     }
 
     /// The reference's defaults for `model` (its `modify_commandline_options`).
@@ -150,6 +160,18 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case .pix2pix:
             netG = .unet_256; netD = .basic; norm = .batch; noDropout = false
             ganMode = .vanilla; poolSize = 0; lambdaL1 = 100
+        case .sr:
+            // BasicSR's SR recipes: Adam (0.9, 0.99), 2e-4, iterations rather than epochs (use --max-steps).
+            netG = .resnet_9blocks; netD = .basic; norm = .none; noDropout = true
+            ganMode = .vanilla; poolSize = 0; beta1 = 0.9; batchSize = 4
+            nEpochs = 1000; nEpochsDecay = 0; saveEpochFreq = 50; displayFreq = 100
+            sr = SRTrainOptions()
+        case .inpaint:
+            // DeepFill v2: Adam 1e-4 (0.5, 0.999).
+            netG = .resnet_9blocks; netD = .basic; norm = .none; noDropout = true
+            ganMode = .vanilla; poolSize = 0; lr = 1e-4; beta1 = 0.5; lambdaL1 = 1
+            nEpochs = 1000; nEpochsDecay = 0; saveEpochFreq = 50; displayFreq = 100
+            inpaint = InpaintTrainOptions()
         }
     }
 
@@ -204,6 +226,135 @@ public struct TrainOptions: Codable, Equatable, Sendable {
                 throw TrainError.badOption(option: "crop-size", value: "\(cropSize)",
                                            "\(netG.rawValue) needs a multiple of \(multiple)")
             }
+        }
+    }
+}
+
+extension SRDegradationKind: Codable {}
+extension MaskKind: Codable {}
+
+/// The SR generator of `morph train sr` (a registry architecture).
+public enum SRArch: String, CaseIterable, Codable, Sendable {
+    case srresnet, rrdbnet, srvgg
+}
+
+/// The adversarial term of `morph train sr --gan`.
+public enum SRGANType: String, CaseIterable, Codable, Sendable {
+    /// SRGAN: the standard GAN on the VGG-style discriminator's logits.
+    case vanilla
+    /// ESRGAN: the relativistic average GAN, D_ra(x_r, x_f) = σ(C(x_r) − E[C(x_f)]), in both directions.
+    case ragan
+}
+
+/// The options of a super-resolution run (BasicSR's names in snake case in `config.json`).
+public struct SRTrainOptions: Codable, Equatable, Sendable {
+    public var arch: SRArch = .srvgg
+    public var scale: Int = 4
+    /// HR crop side (`gt_size`); LR crops are gtSize / scale.
+    public var gtSize: Int = 128
+    public var degradation: SRDegradationKind = .bicubic
+    /// Stage 2: adds the VGG-style discriminator.
+    public var gan: Bool = false
+    public var ganType: SRGANType = .ragan
+    /// torchvision VGG19 weights for the perceptual loss (nil: no perceptual term).
+    public var vgg: String?
+    /// Weight-average decay (0 turns the average off).
+    public var emaDecay: Double = 0.999
+    /// Pixel (L1) weight; nil means 1 without --gan and ESRGAN's 1e-2 with it.
+    public var pixelWeight: Double?
+    public var perceptualWeight: Double = 1
+    public var ganWeight: Double = 5e-3
+    /// Adam β2 (BasicSR: 0.99).
+    public var beta2: Double = 0.99
+    /// Generator options overriding the architecture's defaults.
+    public var numFeat: Int?
+    public var numBlock: Int?
+    public var numConv: Int?
+    /// Training crops per epoch (BasicSR's dataset_enlarge_ratio × images); images are visited in turn.
+    public var cropsPerEpoch: Int = 1000
+
+    enum CodingKeys: String, CodingKey {
+        case arch, scale, degradation, gan, vgg
+        case gtSize = "gt_size", ganType = "gan_type", emaDecay = "ema_decay", pixelWeight = "pixel_weight"
+        case perceptualWeight = "perceptual_weight", ganWeight = "gan_weight", beta2
+        case numFeat = "num_feat", numBlock = "num_block", numConv = "num_conv", cropsPerEpoch = "crops_per_epoch"
+    }
+
+    /// BasicSR-like defaults.
+    public init() {}
+
+    /// Registry name and options of the generator.
+    public var generatorSpec: (name: String, options: [String: String]) {
+        var o: [String: String] = [:]
+        switch arch {
+        case .srresnet, .srvgg: o["upscale"] = "\(scale)"
+        case .rrdbnet: o["scale"] = "\(scale)"
+        }
+        if let numFeat { o["num_feat"] = "\(numFeat)" }
+        if let numBlock, arch != .srvgg { o["num_block"] = "\(numBlock)" }
+        if let numConv, arch == .srvgg { o["num_conv"] = "\(numConv)" }
+        return (arch.rawValue, o)
+    }
+
+    /// Checks values that cannot work, naming the option.
+    /// - Throws: `TrainError.badOption`.
+    public func validate() throws {
+        let scales = arch == .rrdbnet ? [1, 2, 4] : (arch == .srresnet ? [2, 3, 4] : Array(1...8))
+        guard scales.contains(scale) else {
+            throw TrainError.badOption(option: "scale", value: "\(scale)", "\(arch.rawValue) supports \(scales.map(String.init).joined(separator: ", "))")
+        }
+        guard gtSize > 0, gtSize % scale == 0 else {
+            throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "must be a positive multiple of --scale \(scale)")
+        }
+        if arch == .rrdbnet, scale < 4, (gtSize / scale) % (4 / scale) != 0 {
+            throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "rrdbnet ×\(scale) needs LR crops divisible by \(4 / scale)")
+        }
+        if gan, gtSize != 128, gtSize != 256 {
+            throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "the VGG-style discriminator of --gan needs 128 or 256")
+        }
+        guard emaDecay >= 0, emaDecay < 1 else {
+            throw TrainError.badOption(option: "ema-decay", value: "\(emaDecay)", "must be in [0, 1)")
+        }
+        guard beta2 >= 0, beta2 < 1 else { throw TrainError.badOption(option: "beta2", value: "\(beta2)", "must be in [0, 1)") }
+        guard cropsPerEpoch > 0 else {
+            throw TrainError.badOption(option: "crops-per-epoch", value: "\(cropsPerEpoch)", "must be positive")
+        }
+    }
+}
+
+/// The options of an inpainting run.
+public struct InpaintTrainOptions: Codable, Equatable, Sendable {
+    /// Generator width (`gated_inpaint`'s `cnum`).
+    public var cnum: Int = 32
+    public var maskKind: MaskKind = .mixed
+    /// Weight of the adversarial term (the L1 weight is `lambda_L1`).
+    public var lambdaGAN: Double = 0.1
+    /// Stride-2 layers of the SN-PatchGAN discriminator.
+    public var discriminatorLayers: Int = 6
+    /// Training crops per epoch; images are visited in turn.
+    public var cropsPerEpoch: Int = 1000
+
+    enum CodingKeys: String, CodingKey {
+        case cnum, maskKind = "mask_kind", lambdaGAN = "lambda_gan", discriminatorLayers = "d_layers"
+        case cropsPerEpoch = "crops_per_epoch"
+    }
+
+    /// DeepFill-like defaults.
+    public init() {}
+
+    /// Checks values that cannot work, naming the option.
+    /// - Throws: `TrainError.badOption`.
+    public func validate(cropSize: Int) throws {
+        guard cnum >= 2 else { throw TrainError.badOption(option: "cnum", value: "\(cnum)", "must be at least 2") }
+        guard cropSize >= 8, cropSize % 4 == 0 else {
+            throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "must be a multiple of 4, at least 8")
+        }
+        guard lambdaGAN >= 0 else { throw TrainError.badOption(option: "lambda-gan", value: "\(lambdaGAN)", "must be ≥ 0") }
+        guard (1...10).contains(discriminatorLayers) else {
+            throw TrainError.badOption(option: "d-layers", value: "\(discriminatorLayers)", "must be 1 to 10")
+        }
+        guard cropsPerEpoch > 0 else {
+            throw TrainError.badOption(option: "crops-per-epoch", value: "\(cropsPerEpoch)", "must be positive")
         }
     }
 }

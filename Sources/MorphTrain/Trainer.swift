@@ -15,8 +15,8 @@ public struct TrainEvents {
     public init() {}
 }
 
-/// The shared training loop of the GAN translators: epochs over a prefetched dataset, one
-/// `TranslationModel.step` per batch, the learning-rate policy stepped at the end of each epoch,
+/// The shared training loop of every trainer (translation, super-resolution, inpainting): epochs over a
+/// prefetched dataset, one `TrainableModel.train(on:)` per batch (and `evaluate()` every `--display-freq`), the learning-rate policy stepped at the end of each epoch,
 /// `log.csv` rows, the report every `--display-freq` steps, checkpoints at the end of each epoch
 /// (per-epoch copies every `--save-epoch-freq`) and when `--max-steps` stops the run.
 ///
@@ -28,11 +28,13 @@ public final class Trainer {
     /// The run folder.
     public let run: RunFolder
     /// Networks, optimizers and the step.
-    public let model: TranslationModel
+    public let model: TrainableModel
     /// The training data.
     public let dataset: PairDataset
     /// One schedule per optimizer, by the optimizer's name.
     public let schedules: [(String, LRSchedule)]
+    /// Lines to show the user once: skipped images, terms that are off.
+    public private(set) var notes: [String] = []
     /// Where the run stands.
     public private(set) var position = TrainPosition()
     private let log: TrainLog
@@ -59,12 +61,10 @@ public final class Trainer {
             throw TrainError.runState(file: run.config.path, "names no data folder; pass --data")
         }
         self.options = options
-        model = try makeTranslationModel(options)
-        let root = URL(fileURLWithPath: options.dataRoot)
-        switch options.model {
-        case .cyclegan: dataset = try UnalignedDataset(root: root, options: options)
-        case .pix2pix: dataset = try AlignedDataset(root: root, options: options)
-        }
+        model = try makeTrainableModel(options)
+        dataset = try makeDataset(options, root: URL(fileURLWithPath: options.dataRoot))
+        try model.prepare(dataset: dataset)
+        notes = ((dataset as? SRDataset)?.skipped ?? []) + ((dataset as? InpaintDataset)?.skipped ?? []) + model.notes
         let scheduleOptions = LRScheduleOptions(nEpochs: options.nEpochs, nEpochsDecay: options.nEpochsDecay,
                                                 epochCount: 1, lrDecayIters: options.lrDecayIters)
         schedules = try model.optimizers.map { ($0.name, try makeSchedule(options.lrPolicy, optimizer: $0.optimizer,
@@ -95,8 +95,10 @@ public final class Trainer {
             defer { loader.cancel() }
             while !reachedLimit(), let batch = try loader.nextBatch() {
                 let start = Date()
-                let losses = try model.step(realA: batch.a, realB: batch.b)
+                var losses = try model.train(on: batch)
                 let seconds = Date().timeIntervalSince(start)
+                let display = (position.iteration + 1) % options.displayFreq == 0
+                if display { losses.merge(try model.evaluate()) { _, new in new } }
                 position.iteration += 1
                 position.epochBatch += 1
                 position.epochLossSum += Double(losses[model.headlineLoss] ?? 0)
@@ -104,7 +106,7 @@ public final class Trainer {
                 log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
                            seconds: seconds)
                 events.stepped(position, losses)
-                if position.iteration % options.displayFreq == 0 { try writeReport() }
+                if display { try writeReport() }
             }
             if reachedLimit() && position.epochBatch < plan.batchCount { break }
             // End of the epoch: the learning-rate policy, then checkpoints.

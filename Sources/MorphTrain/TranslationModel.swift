@@ -3,37 +3,17 @@ import MorphModels
 import MorphNN
 import MorphTensor
 
-/// The model side of a GAN trainer: its networks, optimizers and image pools, and one `step` that
-/// performs the reference's `optimize_parameters` on a batch. The shared loop (`Trainer`) handles
+/// The model side of a GAN translator: a `TrainableModel` whose batches are A/B image pairs and whose
+/// `step` performs the reference's `optimize_parameters`. The shared loop (`Trainer`) handles
 /// epochs, schedules, logging, checkpoints and the report.
-public protocol TranslationModel: AnyObject {
-    /// The networks by the reference's names (`G_A`, `D_A`, … or `G`, `D`); checkpoints are `net_<name>`.
-    var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] { get }
-    /// The optimizers by name (`G`, `D`).
-    var optimizers: [(name: String, optimizer: Adam)] { get }
-    /// The image pools by name (empty when none).
-    var pools: [(name: String, pool: ImagePool)] { get }
-    /// The reference's `loss_names`, in log order.
-    var lossNames: [String] { get }
-    /// The loss watched by the plateau policy and the report's headline.
-    var headlineLoss: String { get }
+public protocol TranslationModel: TrainableModel {
     /// One training step on a batch; returns every loss by name.
     func step(realA: Tensor, realB: Tensor) throws -> [String: Float]
-    /// The latest step's images, first of the batch, as (name, `[1, 3, H, W]` in [−1, 1]), in grid order.
-    var visuals: [(String, Tensor)] { get }
 }
 
 extension TranslationModel {
-    /// The dropout layers of all networks, with dotted names (their generators are part of the run state).
-    public var dropoutLayers: [(String, Dropout)] {
-        var out: [(String, Dropout)] = []
-        for (name, net, _) in networks {
-            for (path, module) in net.namedModules() {
-                if let d = module as? Dropout { out.append((name + "." + path, d)) }
-            }
-        }
-        return out
-    }
+    /// The loop's step: the pair's A and B images.
+    public func train(on batch: ImagePair) throws -> [String: Float] { try step(realA: batch.a, realB: batch.b) }
 }
 
 /// Builds the networks of a run from its options: the registry's architecture, then the reference's
@@ -221,5 +201,7 @@ public func makeTranslationModel(_ options: TrainOptions) throws -> TranslationM
     switch options.model {
     case .cyclegan: return try CycleGANModel(options: options)
     case .pix2pix: return try Pix2PixModel(options: options)
+    case .sr, .inpaint:
+        throw TrainError.badOption(option: "model", value: options.model.rawValue, "is not a translation model")
     }
 }

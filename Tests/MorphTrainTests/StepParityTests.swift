@@ -21,8 +21,8 @@ final class StepParityTests: XCTestCase {
         var options = TrainOptions(model: .cyclegan)
         options.ngf = 4; options.ndf = 4; options.nBlocks = 1; options.poolSize = 0
         let model = try CycleGANModel(options: options)
-        try check(model, fx, lossNames: ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B", "G"],
-                  lr: options.lr)
+        try StepParity.check(model, fx, lossNames: ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B", "G"],
+                             lr: options.lr) { try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B")) }
     }
 
     func testPix2PixStepMatchesPyTorch() throws {
@@ -30,18 +30,29 @@ final class StepParityTests: XCTestCase {
         var options = TrainOptions(model: .pix2pix)
         options.ngf = 4; options.ndf = 4; options.numDowns = 5
         let model = try Pix2PixModel(options: options)
-        try check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr)
+        try StepParity.check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr) {
+            try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B"))
+        }
     }
+}
 
-    /// Loads the initial weights, runs one step, compares everything; also checks the key sets.
-    private func check(_ model: TranslationModel, _ fx: Fixture, lossNames: [String], lr: Double,
-                       file: StaticString = #filePath, line: UInt = #line) throws {
+/// The comparison every step-parity test makes (translation, SR, inpainting).
+enum StepParity {
+    /// Loads the initial weights, runs `step`, compares losses, gradients and weights after the step (and
+    /// `after_ema.<net>.<key>` averages when the fixture has them); also checks the key sets.
+    static func check(_ model: TrainableModel, _ fx: Fixture, lossNames: [String], lr: Double,
+                      file: StaticString = #filePath, line: UInt = #line,
+                      step: () throws -> [String: Float]) throws {
         for (name, net, _) in model.networks {
             let initial = fx.tensors.filter { $0.key.hasPrefix("init.\(name).") }
             let sd = Dictionary(uniqueKeysWithValues: initial.map { (String($0.key.dropFirst("init.\(name).".count)), $0.value.detached()) })
             try net.load(stateDict: sd)
         }
-        let losses = try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B"))
+        for (name, ema) in model.averages {
+            let initial = fx.tensors.filter { $0.key.hasPrefix("init.\(name).") }
+            try ema.load(Dictionary(uniqueKeysWithValues: initial.map { (String($0.key.dropFirst("init.\(name).".count)), $0.value.detached()) }))
+        }
+        let losses = try step()
         for name in lossNames {
             let expected = try fx.tensor("loss." + name).item
             let actual = try XCTUnwrap(losses[name], "loss \(name)", file: file, line: line)
@@ -82,6 +93,14 @@ final class StepParityTests: XCTestCase {
                 if let (i, _) = worst {
                     XCTFail("\(name) \(key) after the step: element \(i) is \(a[i]), PyTorch \(e[i])", file: file, line: line)
                 }
+            }
+        }
+        for (name, ema) in model.averages {
+            for (key, tensor) in ema.stateDict {
+                let expected = try fx.tensor("after_ema.\(name).\(key)")
+                let scale = expected.values.map(abs).max() ?? 0
+                assertClose(tensor.values, expected.values, rtol: 1e-4, atol: 1e-6 * scale + Float(lr) * 1e-3,
+                            "\(name) EMA \(key)", file: file, line: line)
             }
         }
     }

@@ -94,11 +94,14 @@ enum TrainTestData {
         return o
     }
 
-    /// Every network's state dict, as flat arrays by "<net>.<key>".
-    static func weights(_ model: TranslationModel) -> [String: [Float]] {
+    /// Every network's state dict (and weight average), as flat arrays by "<net>.<key>" ("ema.<net>.<key>").
+    static func weights(_ model: TrainableModel) -> [String: [Float]] {
         var out: [String: [Float]] = [:]
         for (name, net, _) in model.networks {
             for (key, t) in net.stateDict() { out[name + "." + key] = t.values }
+        }
+        for (name, ema) in model.averages {
+            for (key, t) in ema.stateDict { out["ema." + name + "." + key] = t.values }
         }
         return out
     }

@@ -18,8 +18,8 @@ extension LRPolicy: ExpressibleByArgument {}
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a CycleGAN (unpaired) or pix2pix (paired) translation model.",
-        subcommands: [CycleGANTrainCommand.self, Pix2PixTrainCommand.self])
+        abstract: "Train a translation (CycleGAN, pix2pix), super-resolution or inpainting model.",
+        subcommands: [CycleGANTrainCommand.self, Pix2PixTrainCommand.self, SRTrainCommand.self, InpaintTrainCommand.self])
 }
 
 /// `morph train cyclegan`.
@@ -174,13 +174,25 @@ struct TrainArguments: ParsableArguments {
 
     /// Builds the trainer and runs it with a progress bar per epoch; errors print as one line, exit 2.
     func run(_ model: TrainModelKind) throws {
+        try TrainRunner.run(options(model), data: data, out: out, resume: resume)
+    }
+}
+
+/// Runs a trainer from the command line: notes, a progress bar per epoch, one-line errors with exit code 2.
+enum TrainRunner {
+    /// Builds the trainer for `options` (or resumes the run in `out`) and trains it.
+    static func run(_ options: TrainOptions, data: String?, out: String, resume: Bool,
+                    before: () throws -> Void = {}) throws {
+        let model = options.model
         let trainer: Trainer
         do {
-            trainer = try Trainer(options: options(model), data: data.map { URL(fileURLWithPath: $0) },
+            try before()
+            trainer = try Trainer(options: options, data: data.map { URL(fileURLWithPath: $0) },
                                   run: URL(fileURLWithPath: out), resume: resume)
         } catch {
             throw failure(error)
         }
+        for note in trainer.notes { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
         if resume && trainer.options.model != model {
             throw failure(TrainError.runState(file: out, "holds a \(trainer.options.model.rawValue) run, not \(model.rawValue)"))
         }
@@ -192,7 +204,8 @@ struct TrainArguments: ParsableArguments {
         }
         let shown = trainer.model.lossNames
         events.stepped = { _, losses in
-            bar?.advance(status: shown.map { "\($0) \(String(format: "%.3f", losses[$0] ?? 0))" }.joined(separator: " "))
+            bar?.advance(status: shown.compactMap { name in losses[name].map { "\(name) \(String(format: "%.3f", $0))" } }
+                .joined(separator: " "))
         }
         events.message = { line in
             if let bar { bar.log(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -205,7 +218,7 @@ struct TrainArguments: ParsableArguments {
         }
     }
 
-    private func failure(_ error: Error) -> ExitCode {
+    private static func failure(_ error: Error) -> ExitCode {
         FileHandle.standardError.write(Data("morph: \(error)\n".utf8))
         return ExitCode(2)
     }

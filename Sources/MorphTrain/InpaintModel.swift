@@ -1,0 +1,112 @@
+import Foundation
+import MorphModels
+import MorphNN
+import MorphTensor
+
+/// Inpainting training: the gated-convolution generator (`gated_inpaint`, Yu et al., "Free-Form Image
+/// Inpainting with Gated Convolution", ICCV 2019) against an SN-PatchGAN (`sn_patch`) with the hinge loss.
+/// Images are `[N, 3, H, W]` in [−1, 1]; masks `[N, 1, H, W]` with 1 = hole.
+///
+/// One step: output = G(concat(image·(1 − mask), mask)); composite = output·mask + image·(1 − mask).
+/// With D frozen, G loss = λ_L1·L1(output, image) — over the whole output, holes and valid pixels alike, as
+/// DeepFill v2's reconstruction term — + λ_gan·(−mean(D(concat(composite, mask)))); backward and Adam.
+/// Then D loss = mean(relu(1 − D(concat(image, mask)))) + mean(relu(1 + D(concat(compositeᵈ, mask)))),
+/// backward and Adam (ᵈ: detached).
+public final class InpaintModel: TrainableModel {
+    public let g: MorphModel, d: MorphModel
+    public let optimizerG: Adam, optimizerD: Adam
+    public let lambdaL1: Float, lambdaGAN: Float
+    public private(set) var visuals: [(String, Tensor)] = []
+    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+    private var monitor: [(image: Tensor, mask: Tensor)] = []
+
+    /// Builds fresh networks for `options` (its `inpaint` part), each with its architecture's own initialisation.
+    /// - Throws: `TrainError.badOption` for impossible values; `ModelError` for an impossible architecture.
+    public init(options: TrainOptions) throws {
+        let o = options.inpaint ?? InpaintTrainOptions()
+        try o.validate(cropSize: options.cropSize)
+        let gSpec = (name: "gated_inpaint", options: ["cnum": "\(o.cnum)"])
+        let dSpec = (name: "sn_patch", options: ["num_in_ch": "4", "num_feat": "\(options.ndf)",
+                                                 "num_layers": "\(o.discriminatorLayers)"])
+        specs = (gSpec, dSpec)
+        g = try ArchitectureRegistry.build(gSpec.name, options: gSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
+        d = try ArchitectureRegistry.build(dSpec.name, options: dSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 2))
+        g.train()
+        d.train()
+        optimizerG = Adam(parameters: g.parameters(), lr: options.lr, betas: (options.beta1, 0.999))
+        optimizerD = Adam(parameters: d.parameters(), lr: options.lr, betas: (options.beta1, 0.999))
+        lambdaL1 = Float(options.lambdaL1)
+        lambdaGAN = Float(o.lambdaGAN)
+    }
+
+    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
+        [("G", g, specs.g), ("D", d, specs.d)]
+    }
+    public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
+    public var pools: [(name: String, pool: ImagePool)] { [] }
+    public var lossNames: [String] { ["G_L1", "G_GAN", "D_real", "D_fake", "hole_l1"] }
+    public var headlineLoss: String { "G_L1" }
+
+    /// Takes the fixed monitoring crops and masks of an `InpaintDataset`.
+    public func prepare(dataset: PairDataset) throws {
+        if let data = dataset as? InpaintDataset { monitor = try data.monitorCrops() }
+    }
+
+    public func train(on batch: ImagePair) throws -> [String: Float] { try step(image: batch.b, mask: batch.a) }
+
+    /// One step on `image` and `mask`; returns every loss by name.
+    public func step(image: Tensor, mask: Tensor) throws -> [String: Float] {
+        let output = try g(try GatedInpaintGenerator.makeInput(image: image, mask: mask))
+        let composite = try GatedInpaintGenerator.composite(output: output, image: image, mask: mask)
+
+        // Generator, with the discriminator frozen.
+        d.setRequiresGrad(false)
+        optimizerG.zeroGrad()
+        let lossL1 = try Tensor.l1Loss(output, image) * lambdaL1
+        let lossGAN = -(try d(try Tensor.concat([composite, mask], dim: 1))).mean() * lambdaGAN
+        let lossG = try lossL1 + lossGAN
+        try lossG.backward()
+        try optimizerG.step()
+
+        // Discriminator, hinge loss.
+        d.setRequiresGrad(true)
+        optimizerD.zeroGrad()
+        let lossReal = (-(try d(try Tensor.concat([image, mask], dim: 1))) + 1).relu().mean()
+        let lossFake = (try d(try Tensor.concat([composite.detached(), mask], dim: 1)) + 1).relu().mean()
+        let lossD = try lossReal + lossFake
+        try lossD.backward()
+        try optimizerD.step()
+
+        visuals = try withoutGrad {
+            let m = try first(mask)
+            let shown = try first(image) * (-m + 1) + m   // holes drawn white
+            return [("masked", shown), ("output", try first(output).clamp(-1, 1)), ("composite", try first(composite).clamp(-1, 1)),
+                    ("real", try first(image))]
+        }
+        return ["G_L1": lossL1.item, "G_GAN": lossGAN.item, "D_real": lossReal.item, "D_fake": lossFake.item]
+    }
+
+    /// The mean L1 distance inside the holes (on the [−1, 1] scale) of G's output on the fixed monitoring crops.
+    public func evaluate() throws -> [String: Float] {
+        guard !monitor.isEmpty else { return [:] }
+        let values = try monitor.map { try InpaintModel.holeL1(g, image: $0.image, mask: $0.mask) }
+        return ["hole_l1": values.reduce(0, +) / Float(values.count)]
+    }
+
+    /// Mean |G(input) − image| over the hole pixels of `mask` (all channels).
+    public static func holeL1(_ net: MorphModel, image: Tensor, mask: Tensor) throws -> Float {
+        let out = try withoutGrad { try net(try GatedInpaintGenerator.makeInput(image: image, mask: mask)) }
+        let c = image.shape[1], n = image.shape[2] * image.shape[3], batch = image.shape[0]
+        let o = out.values, x = image.values, m = mask.values
+        var sum = 0.0, count = 0
+        for b in 0..<batch {
+            for ch in 0..<c {
+                for i in 0..<n where m[b * n + i] > 0.5 {
+                    sum += Double(abs(o[(b * c + ch) * n + i] - x[(b * c + ch) * n + i]))
+                    count += 1
+                }
+            }
+        }
+        return count > 0 ? Float(sum / Double(count)) : 0
+    }
+}

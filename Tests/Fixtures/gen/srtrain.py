@@ -1,0 +1,138 @@
+"""Parity fixtures for MorphTrain's SR and inpainting trainers: one full training step of each.
+
+`train_sr_step`: BasicSR's ESRGANModel.optimize_parameters (basicsr/models/esrgan_model.py) with a tiny
+SRVGGNetCompact x4 generator (num_feat 8, num_conv 2) and a tiny VGGStyleDiscriminator (num_feat 4, input 128),
+L1 pixel loss (weight 1e-2) and the relativistic average GAN (vanilla BCE on C(x_r) - E[C(x_f)], weight 5e-3),
+Adam 2e-4 with betas (0.9, 0.99), then BasicSR's model_ema(0.999) of G's parameters.
+
+`train_inpaint_step`: Morph's InpaintModel step, G then D: L1(output, image) + 0.1 * (-mean D(composite, mask)),
+then the SN-PatchGAN hinge loss mean(relu(1 - D(real, mask))) + mean(relu(1 + D(composite.detach(), mask))),
+Adam 1e-4 with betas (0.5, 0.999), with a tiny GatedInpaintGenerator (cnum 4) and SNPatchDiscriminator
+(num_feat 4, 3 layers).
+
+Weights and inputs are drawn in float32, then everything runs in float64. Layout as gen/train.py
+(init.<net>.<key>, loss.<name>, grad.<net>.<key>, after.<net>.<key>) plus after_ema.G.<key> and the inputs
+lq, gt (SR; [0, 1]) or image, mask (inpainting).
+"""
+import torch
+import torch.nn.functional as F
+
+from gen._common import save
+from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator
+from gen.models import SRVGGNetCompact, VGGStyleDiscriminator
+from gen.train import grads, snapshot
+
+
+def bce(pred, real):
+    target = torch.full_like(pred, 1.0 if real else 0.0)
+    return F.binary_cross_entropy_with_logits(pred, target)
+
+
+def set_requires_grad(net, flag):
+    for p in net.parameters():
+        p.requires_grad = flag
+
+
+def sr_case(folder):
+    torch.manual_seed(710)
+    net_g = SRVGGNetCompact(3, 3, num_feat=8, num_conv=2, upscale=4, act_type="prelu")
+    net_d = VGGStyleDiscriminator(3, 4, input_size=128)
+    with torch.no_grad():  # non-trivial PReLU slopes and BatchNorm affine parameters
+        for name, p in list(net_g.named_parameters()) + list(net_d.named_parameters()):
+            if p.dim() == 1:
+                p.add_(torch.rand(p.shape) * 0.2 - 0.1)
+    gen = torch.Generator().manual_seed(711)
+    gt = torch.rand(2, 3, 128, 128, generator=gen)
+    lq = F.avg_pool2d(gt, 4) + torch.rand(2, 3, 32, 32, generator=gen) * 0.05
+    tensors = {"lq": lq, "gt": gt}
+    nets = {"G": net_g, "D": net_d}
+    snapshot(tensors, "init.", nets)
+    for net in nets.values():
+        net.double().train()
+    lq, gt = lq.double(), gt.double()
+    ema = {k: v.clone() for k, v in net_g.named_parameters()}
+    opt_g = torch.optim.Adam(net_g.parameters(), lr=2e-4, betas=(0.9, 0.99), foreach=False)
+    opt_d = torch.optim.Adam(net_d.parameters(), lr=2e-4, betas=(0.9, 0.99), foreach=False)
+    pix_w, gan_w = 1e-2, 5e-3
+
+    # optimize net_g
+    set_requires_grad(net_d, False)
+    opt_g.zero_grad()
+    output = net_g(lq)
+    l_pix = F.l1_loss(output, gt) * pix_w
+    real_d_pred = net_d(gt).detach()
+    fake_g_pred = net_d(output)
+    l_g_real = bce(real_d_pred - torch.mean(fake_g_pred), False) * gan_w
+    l_g_fake = bce(fake_g_pred - torch.mean(real_d_pred), True) * gan_w
+    l_g_gan = (l_g_real + l_g_fake) / 2
+    (l_pix + l_g_gan).backward()
+    opt_g.step()
+
+    # optimize net_d
+    set_requires_grad(net_d, True)
+    opt_d.zero_grad()
+    fake_d_pred = net_d(output).detach()
+    real_d_pred = net_d(gt)
+    l_d_real = bce(real_d_pred - torch.mean(fake_d_pred), True) * 0.5
+    l_d_real.backward()
+    fake_d_pred = net_d(output.detach())
+    l_d_fake = bce(fake_d_pred - torch.mean(real_d_pred.detach()), False) * 0.5
+    l_d_fake.backward()
+    opt_d.step()
+
+    with torch.no_grad():
+        for k, p in net_g.named_parameters():
+            ema[k].mul_(0.999).add_(p.data, alpha=0.001)
+    for k, v in ema.items():
+        tensors["after_ema.G." + k] = v
+    for name, value in [("l_pix", l_pix), ("l_g_gan", l_g_gan), ("l_d_real", l_d_real), ("l_d_fake", l_d_fake)]:
+        tensors["loss." + name] = value.reshape(1)
+    grads(tensors, nets)
+    snapshot(tensors, "after.", nets)
+    save(folder, "train_sr_step", tensors)
+
+
+def inpaint_case(folder):
+    torch.manual_seed(720)
+    net_g = GatedInpaintGenerator(cnum=4)
+    net_d = SNPatchDiscriminator(4, num_feat=4, num_layers=3)
+    gen = torch.Generator().manual_seed(721)
+    image = torch.rand(2, 3, 24, 24, generator=gen) * 2 - 1
+    mask = torch.zeros(2, 1, 24, 24)
+    mask[0, :, 4:14, 6:20] = 1
+    mask[1, :, 10:22, 2:9] = 1
+    tensors = {"image": image, "mask": mask}
+    nets = {"G": net_g, "D": net_d}
+    snapshot(tensors, "init.", nets)
+    for net in nets.values():
+        net.double().train()
+    image, mask = image.double(), mask.double()
+    opt_g = torch.optim.Adam(net_g.parameters(), lr=1e-4, betas=(0.5, 0.999), foreach=False)
+    opt_d = torch.optim.Adam(net_d.parameters(), lr=1e-4, betas=(0.5, 0.999), foreach=False)
+
+    output = net_g(torch.cat([image * (1 - mask), mask], dim=1))
+    composite = output * mask + image * (1 - mask)
+    set_requires_grad(net_d, False)
+    opt_g.zero_grad()
+    g_l1 = F.l1_loss(output, image) * 1.0
+    g_gan = -torch.mean(net_d(torch.cat([composite, mask], dim=1))) * 0.1
+    (g_l1 + g_gan).backward()
+    opt_g.step()
+
+    set_requires_grad(net_d, True)
+    opt_d.zero_grad()
+    d_real = torch.mean(F.relu(1 - net_d(torch.cat([image, mask], dim=1))))
+    d_fake = torch.mean(F.relu(1 + net_d(torch.cat([composite.detach(), mask], dim=1))))
+    (d_real + d_fake).backward()
+    opt_d.step()
+
+    for name, value in [("G_L1", g_l1), ("G_GAN", g_gan), ("D_real", d_real), ("D_fake", d_fake)]:
+        tensors["loss." + name] = value.reshape(1)
+    grads(tensors, nets)
+    snapshot(tensors, "after.", nets)
+    save(folder, "train_inpaint_step", tensors)
+
+
+def generate(folder):
+    sr_case(folder)
+    inpaint_case(folder)
