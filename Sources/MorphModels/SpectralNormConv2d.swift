@@ -67,8 +67,10 @@ public final class SpectralNormConv2d: Module {
         let cols = weightOrig.count / rows
         if isTraining { powerIterate(rows: rows, cols: cols) }
         let w = try weightOrig.reshaped([rows, cols])
-        let wv = try w.matmul(weightV.reshaped([cols, 1]))
-        let sigma = try weightU.reshaped([1, rows]).matmul(wv)
+        // Copies of u and v, as PyTorch clones them: a later forward's power iteration updates the buffers in
+        // place, and this forward's backward must still see the vectors it used.
+        let wv = try w.matmul(weightV.detached().reshaped([cols, 1]))
+        let sigma = try weightU.detached().reshaped([1, rows]).matmul(wv)
         return try weightOrig / sigma.reshaped([1, 1, 1, 1])
     }
 

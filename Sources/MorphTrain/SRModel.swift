@@ -122,8 +122,8 @@ public final class SRModel: TrainableModel {
             case .ragan:
                 let realPred = try withoutGrad { try d(gt) }
                 let fakePred = try d(output)
-                let lossReal = try gan(try realPred - fakePred.mean(), isReal: false)
-                let lossFake = try gan(try fakePred - realPred.mean(), isReal: true)
+                let lossReal = try gan(try realPred - SRModel.mean(fakePred), isReal: false)
+                let lossFake = try gan(try fakePred - SRModel.mean(realPred), isReal: true)
                 term = try (lossReal + lossFake) * (0.5 * ganWeight)
             }
             losses["l_g_gan"] = term.item
@@ -147,10 +147,10 @@ public final class SRModel: TrainableModel {
             case .ragan:
                 let fakePred = try withoutGrad { try d(fake) }
                 let realPred = try d(gt)
-                lossReal = try gan(try realPred - fakePred.mean(), isReal: true) * 0.5
+                lossReal = try gan(try realPred - SRModel.mean(fakePred), isReal: true) * 0.5
                 try lossReal.backward()
                 let fakePred2 = try d(fake)
-                lossFake = try gan(try fakePred2 - realPred.detached().mean(), isReal: false) * 0.5
+                lossFake = try gan(try fakePred2 - SRModel.mean(realPred.detached()), isReal: false) * 0.5
                 try lossFake.backward()
             }
             try optimizerD.step()
@@ -165,6 +165,11 @@ public final class SRModel: TrainableModel {
             return try [("LR", lrUp), ("SR", first(output).clamp(0, 1)), ("HR", first(gt))].map { ($0.0, $0.1 * 2 - 1) }
         }
         return losses
+    }
+
+    /// The mean of all elements, shaped `[1, …, 1]` like `x` so it broadcasts against it (and keeps its gradient).
+    static func mean(_ x: Tensor) throws -> Tensor {
+        try x.mean().reshaped(Array(repeating: 1, count: x.rank))
     }
 
     /// The mean PSNR (dB, RGB, 8-bit as BasicSR's validation) of G on the fixed monitoring crops.
