@@ -64,9 +64,10 @@ public enum BenchSuite {
     }
 
     /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
-    public static func run(quick: Bool, filter: String?, benchmark: Benchmark,
+    /// `extra` holds cases of modules above this one (e.g. MorphPipeline's `inpaint_512_hole64`), run after the rest.
+    public static func run(quick: Bool, filter: String?, benchmark: Benchmark, extra: [BenchCase] = [],
                            report: (BenchRecord) -> Void) throws -> [BenchRecord] {
-        let all = cases()
+        let all = cases() + extra
         var chosen = all.filter { (!quick || $0.quick) && (filter.map($0.name.contains) ?? true) }
         if !chosen.contains(where: { $0.name == "sgemm_2048" }) { chosen.insert(all[0], at: 0) }
         var records: [BenchRecord] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MorphPipeline
 import MorphRecipes
 import MorphTensor
 
@@ -35,7 +36,7 @@ struct BenchCommand: ParsableCommand {
         if !json {
             print("name".padding(toLength: 30, withPad: " ", startingAt: 0) + "   seconds    GFLOP/s  sgemm_ratio  vs_pytorch")
         }
-        _ = try BenchSuite.run(quick: quick, filter: filter, benchmark: bench) { record in
+        _ = try BenchSuite.run(quick: quick, filter: filter, benchmark: bench, extra: PipelineBench.cases()) { record in
             var r = record
             if let torch = reference[r.name] {
                 r.pytorchSeconds = torch
