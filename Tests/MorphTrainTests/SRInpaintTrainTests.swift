@@ -36,6 +36,16 @@ final class SRInpaintTrainTests: XCTestCase {
         }
     }
 
+    func testSRGANVanillaStepMatchesPyTorch() throws {
+        let fx = try Fixture.load("train_srgan_step")
+        var o = SRInpaintTrainTests.tinyESRGAN()
+        o.sr?.ganType = .vanilla
+        let model = try SRModel(options: o)
+        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
+            try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
+        }
+    }
+
     func testInpaintStepMatchesPyTorch() throws {
         let fx = try Fixture.load("train_inpaint_step")
         var o = TrainOptions(model: .inpaint)

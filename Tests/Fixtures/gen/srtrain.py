@@ -5,6 +5,9 @@ SRVGGNetCompact x4 generator (num_feat 8, num_conv 2) and a tiny VGGStyleDiscrim
 L1 pixel loss (weight 1e-2) and the relativistic average GAN (vanilla BCE on C(x_r) - E[C(x_f)], weight 5e-3),
 Adam 2e-4 with betas (0.9, 0.99), then BasicSR's model_ema(0.999) of G's parameters.
 
+`train_srgan_step`: the same with BasicSR's SRGANModel (vanilla GAN: BCE(D(output), real) for G; BCE(D(gt), real)
+and BCE(D(output.detach()), fake) for D), batch 1.
+
 `train_inpaint_step`: Morph's InpaintModel step, G then D: L1(output, image) + 0.1 * (-mean D(composite, mask)),
 then the SN-PatchGAN hinge loss mean(relu(1 - D(real, mask))) + mean(relu(1 + D(composite.detach(), mask))),
 Adam 1e-4 with betas (0.5, 0.999), with a tiny GatedInpaintGenerator (cnum 4) and SNPatchDiscriminator
@@ -33,7 +36,7 @@ def set_requires_grad(net, flag):
         p.requires_grad = flag
 
 
-def sr_case(folder):
+def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2):
     torch.manual_seed(710)
     net_g = SRVGGNetCompact(3, 3, num_feat=8, num_conv=2, upscale=4, act_type="prelu")
     net_d = VGGStyleDiscriminator(3, 4, input_size=128)
@@ -42,8 +45,8 @@ def sr_case(folder):
             if p.dim() == 1:
                 p.add_(torch.rand(p.shape) * 0.2 - 0.1)
     gen = torch.Generator().manual_seed(711)
-    gt = torch.rand(2, 3, 128, 128, generator=gen)
-    lq = F.avg_pool2d(gt, 4) + torch.rand(2, 3, 32, 32, generator=gen) * 0.05
+    gt = torch.rand(batch, 3, 128, 128, generator=gen)
+    lq = F.avg_pool2d(gt, 4) + torch.rand(batch, 3, 32, 32, generator=gen) * 0.05
     tensors = {"lq": lq, "gt": gt}
     nets = {"G": net_g, "D": net_d}
     snapshot(tensors, "init.", nets)
@@ -60,24 +63,33 @@ def sr_case(folder):
     opt_g.zero_grad()
     output = net_g(lq)
     l_pix = F.l1_loss(output, gt) * pix_w
-    real_d_pred = net_d(gt).detach()
-    fake_g_pred = net_d(output)
-    l_g_real = bce(real_d_pred - torch.mean(fake_g_pred), False) * gan_w
-    l_g_fake = bce(fake_g_pred - torch.mean(real_d_pred), True) * gan_w
-    l_g_gan = (l_g_real + l_g_fake) / 2
+    if gan_type == "ragan":  # ESRGANModel
+        real_d_pred = net_d(gt).detach()
+        fake_g_pred = net_d(output)
+        l_g_real = bce(real_d_pred - torch.mean(fake_g_pred), False) * gan_w
+        l_g_fake = bce(fake_g_pred - torch.mean(real_d_pred), True) * gan_w
+        l_g_gan = (l_g_real + l_g_fake) / 2
+    else:  # SRGANModel
+        l_g_gan = bce(net_d(output), True) * gan_w
     (l_pix + l_g_gan).backward()
     opt_g.step()
 
     # optimize net_d
     set_requires_grad(net_d, True)
     opt_d.zero_grad()
-    fake_d_pred = net_d(output).detach()
-    real_d_pred = net_d(gt)
-    l_d_real = bce(real_d_pred - torch.mean(fake_d_pred), True) * 0.5
-    l_d_real.backward()
-    fake_d_pred = net_d(output.detach())
-    l_d_fake = bce(fake_d_pred - torch.mean(real_d_pred.detach()), False) * 0.5
-    l_d_fake.backward()
+    if gan_type == "ragan":
+        fake_d_pred = net_d(output).detach()
+        real_d_pred = net_d(gt)
+        l_d_real = bce(real_d_pred - torch.mean(fake_d_pred), True) * 0.5
+        l_d_real.backward()
+        fake_d_pred = net_d(output.detach())
+        l_d_fake = bce(fake_d_pred - torch.mean(real_d_pred.detach()), False) * 0.5
+        l_d_fake.backward()
+    else:
+        l_d_real = bce(net_d(gt), True)
+        l_d_real.backward()
+        l_d_fake = bce(net_d(output.detach()), False)
+        l_d_fake.backward()
     opt_d.step()
 
     with torch.no_grad():
@@ -89,7 +101,7 @@ def sr_case(folder):
         tensors["loss." + name] = value.reshape(1)
     grads(tensors, nets)
     snapshot(tensors, "after.", nets)
-    save(folder, "train_sr_step", tensors)
+    save(folder, fixture, tensors)
 
 
 def inpaint_case(folder):
@@ -135,4 +147,5 @@ def inpaint_case(folder):
 
 def generate(folder):
     sr_case(folder)
+    sr_case(folder, gan_type="vanilla", fixture="train_srgan_step", batch=1)
     inpaint_case(folder)
