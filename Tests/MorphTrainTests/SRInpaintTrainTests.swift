@@ -242,7 +242,15 @@ final class SRInpaintTrainTests: XCTestCase {
         var withGoodVGG = o
         withGoodVGG.sr?.vgg = Fixture.directory.appendingPathComponent("vgg19_tiny.pth").path
         let model = try SRModel(options: withGoodVGG)
-        XCTAssertNotNil(model.perceptual)
         XCTAssertTrue(model.lossNames.contains("l_percep"))
+        // The perceptual term enters the step as PerceptualLoss(G(lq), gt) with weight 1.
+        guard let perceptual = model.perceptual else { return XCTFail("no perceptual loss") }
+        var rng = SeededRNG(seed: 12)
+        let gt = Tensor.uniform([1, 3, 32, 32], low: 0, high: 1, rng: &rng)
+        let lq = try SRDegradation(kind: .bicubic, scale: 4).degrade(gt, rng: &rng)
+        let expected = try withoutGrad { try perceptual(try model.g(lq), gt) }.item
+        let losses = try model.step(lq: lq, gt: gt)
+        XCTAssertGreaterThan(expected, 0)
+        assertClose([losses["l_percep"] ?? .nan], [expected], rtol: 1e-5, atol: 0, "l_percep")
     }
 }
