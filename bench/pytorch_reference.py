@@ -136,9 +136,31 @@ def train_cases():
                                             pool_B=pool_B, pool_A=pool_A)), None
         return build
 
+    def sr_step():
+        """One BasicSR SRModel step: srvgg x4 (64 features, 16 convs), batch 1, 64^2 -> 256^2, L1, Adam
+        (0.9, 0.99) and model_ema(0.999), as Morph's sr_train_step_srvgg_x4."""
+        def build():
+            torch.manual_seed(0)
+            net = m.SRVGGNetCompact(3, 3, 64, 16, 4)
+            ema = m.SRVGGNetCompact(3, 3, 64, 16, 4)
+            ema.load_state_dict(net.state_dict())
+            opt = torch.optim.Adam(net.parameters(), lr=2e-4, betas=(0.9, 0.99))
+            lq, gt = torch.rand(1, 3, 64, 64), torch.rand(1, 3, 256, 256)
+
+            def run():
+                opt.zero_grad()
+                torch.nn.functional.l1_loss(net(lq), gt).backward()
+                opt.step()
+                with torch.no_grad():
+                    for e, p in zip(ema.parameters(), net.parameters()):
+                        e.mul_(0.999).add_(p, alpha=0.001)
+            return run, None
+        return build
+
     return {
         "cyclegan_step_128": (True, step(128)),
         "cyclegan_step_256": (False, step(256)),
+        "sr_train_step_srvgg_x4": (True, sr_step()),
     }
 
 
