@@ -83,7 +83,7 @@ struct TrainArguments: ParsableArguments {
     @Option(help: "U-Net downsamplings (default: 8 for unet_256, 7 for unet_128).")
     var numDowns: Int?
 
-    @Option(help: "GAN objective (default: lsgan for CycleGAN, vanilla for pix2pix). wgangp is not supported.")
+    @Option(help: "GAN objective (default: lsgan for CycleGAN, vanilla for pix2pix). wgangp adds the gradient penalty.")
     var ganMode: GANMode?
     @Option(name: .customLong("lambda-a"), help: "Weight of the A→B→A cycle loss.")
     var lambdaA = 10.0

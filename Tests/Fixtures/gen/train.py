@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 
 from gen._common import save
-from gen.models import NLayerDiscriminator, ResnetGenerator, UnetGenerator
+from gen.models import NLayerDiscriminator, PixelDiscriminator, ResnetGenerator, UnetGenerator
 
 
 def init_weights(net, gain=0.02):
@@ -206,6 +206,48 @@ def pix2pix_case(folder):
          options=json.dumps(opt, sort_keys=True))
 
 
+def cal_gradient_penalty(netD, real_data, fake_data, alpha, constant=1.0, lambda_gp=10.0):
+    """The reference's networks.cal_gradient_penalty, type 'mixed', with alpha given ([N, 1])."""
+    alpha = alpha.expand(real_data.shape[0], real_data.nelement() // real_data.shape[0]).contiguous().view(
+        *real_data.shape)
+    interpolatesv = alpha * real_data + ((1 - alpha) * fake_data)
+    interpolatesv.requires_grad_(True)
+    disc_interpolates = netD(interpolatesv)
+    gradients = torch.autograd.grad(outputs=disc_interpolates, inputs=interpolatesv,
+                                    grad_outputs=torch.ones(disc_interpolates.size(), dtype=real_data.dtype),
+                                    create_graph=True, retain_graph=True, only_inputs=True)
+    gradients = gradients[0].view(real_data.size(0), -1)
+    return (((gradients + 1e-16).norm(2, dim=1) - constant) ** 2).mean() * lambda_gp
+
+
+def penalty_case(folder, name, net, arch, options, channels, size, seed):
+    """The gradient penalty of one discriminator on a batch of 2, its parameter gradients and buffers."""
+    torch.manual_seed(seed)
+    init_weights(net)
+    gen = torch.Generator().manual_seed(seed + 1)
+    real = torch.rand([2, channels, size, size], generator=gen) * 2 - 1
+    fake = torch.rand([2, channels, size, size], generator=gen) * 2 - 1
+    alpha = torch.rand([2, 1], generator=gen)
+    tensors = {"real": real, "fake": fake, "alpha": alpha.reshape([2])}
+    for k, v in net.state_dict().items():
+        tensors["init." + k] = v.clone()
+    net.double().train()
+    penalty = cal_gradient_penalty(net, real.double(), fake.double(), alpha.double())
+    penalty.backward()
+    tensors["penalty"] = penalty.detach().reshape([1])
+    for k, p in net.named_parameters():
+        tensors["grad." + k] = p.grad
+    for k, b in net.named_buffers():
+        tensors["after." + k] = b
+    save(folder, "train_penalty_" + name, tensors, arch=arch, options=json.dumps(options, sort_keys=True))
+
+
 def generate(folder):
     cyclegan_case(folder)
     pix2pix_case(folder)
+    penalty_case(folder, "nlayer_instance", NLayerDiscriminator(3, ndf=4, n_layers=3, norm="instance"), "basic",
+                 dict(input_nc="3", ndf="4", norm="instance"), 3, 32, 20)
+    penalty_case(folder, "nlayer_batch", NLayerDiscriminator(6, ndf=4, n_layers=2, norm="batch"), "n_layers",
+                 dict(input_nc="6", ndf="4", norm="batch", n_layers="2"), 6, 24, 21)
+    penalty_case(folder, "pixel_none", PixelDiscriminator(3, ndf=4, norm="none"), "pixel",
+                 dict(input_nc="3", ndf="4", norm="none"), 3, 8, 22)
