@@ -193,6 +193,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         guard lr > 0, lr.isFinite else { throw TrainError.badOption(option: "lr", value: "\(lr)", "must be positive") }
         guard beta1 >= 0, beta1 < 1 else { throw TrainError.badOption(option: "beta1", value: "\(beta1)", "must be in [0, 1)") }
         if let m = maxSteps { try positive("max-steps", m) }
+        if model == .pix2pix && poolSize > 0 {
+            throw TrainError.badOption(option: "pool-size", value: "\(poolSize)", "pix2pix uses no image pool (as the reference)")
+        }
         if let m = maxDatasetSize { try positive("max-dataset-size", m) }
         if preprocess.rawValue.contains("crop"), cropSize > loadSize, preprocess != .crop {
             throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "is larger than --load-size \(loadSize)")
