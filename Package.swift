@@ -37,8 +37,11 @@ let package = Package(
         .target(name: "MorphRecipes", dependencies: [
             "MorphTrain", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "MorphPipeline", dependencies: [
+            "MorphModels", "MorphCheckpoint", "MorphImage", "MorphRecipes",
+        ], swiftSettings: fastMath),
         .executableTarget(name: "morph", dependencies: [
-            "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
+            "MorphPipeline", "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
         .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
         .testTarget(name: "MorphTrainTests", dependencies: ["MorphTrain", "TestSupport"]),
+        .testTarget(name: "MorphPipelineTests", dependencies: ["MorphPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

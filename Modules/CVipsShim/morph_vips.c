@@ -84,3 +84,27 @@ VipsPel *morph_vips_region_addr(VipsRegion *region, int x, int y) {
 size_t morph_vips_region_line_skip(VipsRegion *region) {
     return VIPS_REGION_LSKIP(region);
 }
+
+int morph_vips_resize_kernel(VipsImage *in, VipsImage **out, double hscale, double vscale, VipsKernel kernel) {
+    return vips_resize(in, out, hscale, "vscale", vscale, "kernel", kernel, NULL);
+}
+
+int morph_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_gaussblur(in, out, sigma, "precision", VIPS_PRECISION_FLOAT, NULL);
+}
+
+int morph_vips_jpeg_roundtrip(VipsImage *in, VipsImage **out, int q) {
+    void *buffer = NULL;
+    size_t size = 0;
+    if (vips_jpegsave_buffer(in, &buffer, &size, "Q", q, "strip", TRUE, NULL)) return -1;
+    VipsImage *loaded = NULL;
+    int rc = vips_jpegload_buffer(buffer, size, &loaded, NULL);
+    if (rc == 0) {
+        /* Decode now, while the encoded bytes are still alive. */
+        *out = vips_image_copy_memory(loaded);
+        g_object_unref(loaded);
+        rc = *out ? 0 : -1;
+    }
+    g_free(buffer);
+    return rc;
+}

@@ -26,14 +26,18 @@ public struct Tiler {
     public let tileSize: Int
     /// Minimum overlap between neighbouring tiles, in input pixels.
     public let overlap: Int
+    /// Tile starts are multiples of this (for strided models, whose output is only shift-equivariant by whole
+    /// strides); with image sides and `tileSize` multiples of it, every tile starts on the grid.
+    public let alignment: Int
 
     /// A tiler; `overlap` must be smaller than a non-zero `tileSize`.
-    public init(tileSize: Int, overlap: Int) throws {
-        guard tileSize >= 0, overlap >= 0, tileSize == 0 || overlap < tileSize else {
-            throw ImageError.invalidArgument("tile size \(tileSize) and overlap \(overlap): need tile ≥ 0, overlap ≥ 0 and overlap < tile")
+    public init(tileSize: Int, overlap: Int, alignment: Int = 1) throws {
+        guard tileSize >= 0, overlap >= 0, tileSize == 0 || overlap < tileSize, alignment >= 1 else {
+            throw ImageError.invalidArgument("tile size \(tileSize), overlap \(overlap), alignment \(alignment): need tile ≥ 0, overlap ≥ 0, overlap < tile and alignment ≥ 1")
         }
         self.tileSize = tileSize
         self.overlap = overlap
+        self.alignment = alignment
     }
 
     /// The overlap that makes tiled output exact for a model whose receptive field is `receptiveField` pixels wide.
@@ -51,18 +55,30 @@ public struct Tiler {
     }
 
     /// Tiles along an axis of `length` pixels: evenly spread, each `tileSize` long, neighbours overlapping ≥ `overlap`.
-    public static func spans(length: Int, tileSize: Int, overlap: Int) -> [TileSpan] {
+    /// With `alignment` > 1 the starts (but the last) are rounded down to multiples of it, adding tiles until
+    /// neighbours still overlap by at least `overlap`.
+    public static func spans(length: Int, tileSize: Int, overlap: Int, alignment: Int = 1) -> [TileSpan] {
         guard tileSize > 0, length > tileSize else { return [TileSpan(start: 0, length: length)] }
         let step = tileSize - overlap
-        let count = (length - overlap + step - 1) / step
         let travel = length - tileSize
-        return (0..<count).map { i in
-            TileSpan(start: (i * travel + (count - 1) / 2) / (count - 1), length: tileSize)
+        let a = max(alignment, 1)
+        var count = (length - overlap + step - 1) / step
+        while true {
+            var starts: [Int] = []
+            for i in 0..<count {
+                let start = i == count - 1 ? travel : (i * travel + (count - 1) / 2) / (count - 1) / a * a
+                if starts.last != start { starts.append(start) }
+            }
+            let overlapsHold = zip(starts, starts.dropFirst()).allSatisfy { $0 + tileSize - $1 >= overlap }
+            if overlapsHold || count > length { return starts.map { TileSpan(start: $0, length: tileSize) } }
+            count += 1
         }
     }
 
     /// Tiles along an axis of `length` pixels with this tiler's settings.
-    public func spans(length: Int) -> [TileSpan] { Tiler.spans(length: length, tileSize: tileSize, overlap: overlap) }
+    public func spans(length: Int) -> [TileSpan] {
+        Tiler.spans(length: length, tileSize: tileSize, overlap: overlap, alignment: alignment)
+    }
 
     /// Blend weights over a tile's output pixels along one axis: ramps at inner edges, 1 at image borders.
     func weights(_ span: TileSpan, axisLength: Int, scale: Int) -> [Float] {

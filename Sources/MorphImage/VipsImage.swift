@@ -206,6 +206,16 @@ public final class VipsImage {
         return out
     }
 
+    /// Resizes with a Lanczos3 kernel to exactly `width` × `height` (libvips `vips_resize`, kernel lanczos3).
+    public func resizedLanczos(width: Int, height: Int) throws -> VipsImage {
+        let h = Double(width) / Double(self.width), v = Double(height) / Double(self.height)
+        let out = try apply { morph_vips_resize_kernel($0, $1, h, v, VIPS_KERNEL_LANCZOS3) }
+        guard out.width == width, out.height == height else {
+            throw ImageError.invalidArgument("\(file): Lanczos resize gave \(out.width)×\(out.height), wanted \(width)×\(height)")
+        }
+        return out
+    }
+
     /// Converts the colour space (sRGB, RGB16, B_W, GREY16), rescaling samples as libvips does.
     func colourspace(_ space: VipsInterpretation) throws -> VipsImage {
         try apply { morph_vips_colourspace($0, $1, space) }

@@ -62,6 +62,16 @@ public enum ArchitectureRegistry {
             try VGGStyleDiscriminator(numInCh: o.int("num_in_ch"), numFeat: o.int("num_feat"),
                                       inputSize: o.int("input_size"), rng: &rng)
         },
+        Architecture(name: "gated_inpaint", summary: "Morph's gated-convolution inpainting generator (DeepFill v2 style)",
+                     options: [OptionSpec("cnum", "32", .int(2...1024))]) { o, rng in
+            try GatedInpaintGenerator(cnum: o.int("cnum"), rng: &rng)
+        },
+        Architecture(name: "sn_patch", summary: "DeepFill v2 SN-PatchGAN discriminator",
+                     options: [OptionSpec("num_in_ch", "4", .int(1...4096)), numFeat,
+                               OptionSpec("num_layers", "6", .int(1...10))]) { o, rng in
+            try SNPatchDiscriminator(numInCh: o.int("num_in_ch"), numFeat: o.int("num_feat"),
+                                     numLayers: o.int("num_layers"), rng: &rng)
+        },
     ]
 
     /// The known names, in listing order.

@@ -18,6 +18,15 @@ public final class InstanceNorm2d: Module {
     /// Scalar count of updates when tracked (PyTorch never increments it for instance norm).
     public let numBatchesTracked: Tensor?
     public var isTraining = true
+    /// Tiled inference: when set, planes are normalised with these statistics instead of their own
+    /// (whole-image statistics gathered over the tiles). Not saved; ignored when running statistics are used.
+    public var fixedStatistics: NormStatistics?
+    /// Tiled inference: called with every input this layer normalises with per-instance statistics, before
+    /// normalising (to gather moments). Not saved.
+    public var statisticsObserver: ((Tensor) throws -> Void)?
+
+    /// Whether the next forward computes statistics from its input (no running statistics in use).
+    public var usesInputStatistics: Bool { runningMean == nil || isTraining }
 
     /// An instance norm; PyTorch's defaults are no affine parameters and no running statistics.
     public init(_ numFeatures: Int, affine: Bool = false, trackRunningStats: Bool = false,
@@ -67,6 +76,10 @@ public final class InstanceNorm2d: Module {
             }
             updateRunningStatistics(x, runningMean, runningVar)
         }
+        try statisticsObserver?(x)
+        if let fixedStatistics {
+            return try x.instanceNorm(weight: weight, bias: bias, eps: eps, statistics: fixedStatistics)
+        }
         return try x.instanceNorm(weight: weight, bias: bias, eps: eps)
     }
 
@@ -110,6 +123,14 @@ public final class BatchNorm2d: BatchNormLayer {
     /// Scalar count of training batches seen, when tracked.
     public let numBatchesTracked: Tensor?
     public var isTraining = true
+    /// Tiled inference in training mode with a batch of one: when set, the batch statistics are replaced by
+    /// these (whole-image statistics, one mean and variance per channel); running statistics are not updated.
+    public var fixedStatistics: NormStatistics?
+    /// Tiled inference: called with every input normalised with batch statistics, before normalising. Not saved.
+    public var statisticsObserver: ((Tensor) throws -> Void)?
+
+    /// Whether the next forward computes statistics from its input (training mode or no running statistics).
+    public var usesInputStatistics: Bool { runningMean == nil || isTraining }
 
     /// A batch norm with PyTorch's defaults (affine, tracking running statistics).
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1,
@@ -151,6 +172,19 @@ public final class BatchNorm2d: BatchNormLayer {
     public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 4, x.shape[1] == numFeatures else {
             throw NNError.badInput(layer: "BatchNorm2d", "expected [N, \(numFeatures), H, W], got \(x.shape)")
+        }
+        if usesInputStatistics {
+            try statisticsObserver?(x)
+            if let fixed = fixedStatistics {
+                guard x.shape[0] == 1, fixed.mean.count == numFeatures, fixed.variance.count == numFeatures else {
+                    throw NNError.badInput(layer: "BatchNorm2d",
+                        "fixed statistics need a batch of 1 and \(numFeatures) channels, got \(x.shape) and \(fixed.mean.count)")
+                }
+                let mean = try Tensor(shape: [numFeatures], values: fixed.mean)
+                let variance = try Tensor(shape: [numFeatures], values: fixed.variance)
+                return try x.batchNorm(weight: weight, bias: bias, runningMean: mean, runningVar: variance,
+                                       training: false, eps: eps)
+            }
         }
         let y = try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                                 training: isTraining, momentum: momentum, eps: eps)

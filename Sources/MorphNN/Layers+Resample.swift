@@ -67,3 +67,21 @@ public final class AvgPool2d: Module {
         try x.avgPool2d(kernel: kernel, stride: stride, padding: padding)
     }
 }
+
+/// Max pooling (PyTorch `nn.MaxPool2d`, dilation 1, no ceil mode).
+public final class MaxPool2d: Module {
+    /// Window size, stride (defaults to the kernel) and padding.
+    public let kernel: Int, stride: Int?, padding: Int
+    public var isTraining = true
+
+    /// A max pool.
+    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public func forward(_ x: Tensor) throws -> Tensor {
+        try x.maxPool2d(kernel: kernel, stride: stride, padding: padding)
+    }
+}

@@ -81,4 +81,20 @@ final class GradientCheckTests: XCTestCase {
         let w = try XCTUnwrap(params["conv4.weight_orig"])
         try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "sn dW_orig")
     }
+
+    func testGatedInpaintGenerator() throws {
+        let model = try ArchitectureRegistry.build("gated_inpaint", options: ["cnum": "2"], seed: 7)
+        // PyTorch's default init shrinks the signal through 18 gates until the output no longer depends on the
+        // input in Float32. He init doubled (each gate σ ≈ 0.5 halves the amplitude) keeps it at its size.
+        var initRNG = SeededRNG(seed: 70)
+        initWeights(model, type: .kaiming, rng: &initRNG)
+        for (name, p) in model.namedParameters() where name.hasSuffix("weight") {
+            for i in 0..<p.count { p.data[i] *= 2 }
+        }
+        let (x, r) = inputs([1, 4, 8, 12], outShape: [1, 3, 8, 12], seed: 8)
+        try checkFiniteDifferences(model, x: x, r: r, tensor: x, label: "gated dx")
+        let params = Dictionary(model.namedParameters(), uniquingKeysWith: { a, _ in a })
+        let w = try XCTUnwrap(params["body.7.conv.weight"])   // a dilated gated conv
+        try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "gated dW")
+    }
 }

@@ -49,3 +49,25 @@ final class ReceptiveFieldTests: XCTestCase {
                           size: 96, cropAt: 16, cropSize: 64)
     }
 }
+
+/// The inpainting generator's input and compositing helpers.
+final class InpaintCompositeTests: XCTestCase {
+    func testCompositeKeepsKnownPixelsExactly() throws {
+        var rng = SeededRNG(seed: 11)
+        let image = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, rng: &rng)
+        let mask = Tensor.zeros([1, 1, 8, 8])
+        for y in 2..<5 { for x in 3..<7 { mask.data[y * 8 + x] = 1 } }
+        let input = try GatedInpaintGenerator.makeInput(image: image, mask: mask)
+        XCTAssertEqual(input.shape, [1, 4, 8, 8])
+        let output = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, rng: &rng)
+        let merged = try GatedInpaintGenerator.composite(output: output, image: image, mask: mask)
+        for c in 0..<3 {
+            for i in 0..<64 {
+                let hole = mask.data[i] == 1
+                XCTAssertEqual(input.data[c * 64 + i], hole ? 0 : image.data[c * 64 + i])
+                XCTAssertEqual(merged.data[c * 64 + i], hole ? output.data[c * 64 + i] : image.data[c * 64 + i])
+            }
+        }
+        XCTAssertEqual(Array(input.values[(3 * 64)...]), mask.values)
+    }
+}

@@ -56,6 +56,7 @@ final class OpsGradientCheckTests: XCTestCase {
         try OpsCheck.gradients("pixelShuffle", [normal([1, 8, 2, 2])]) { try $0[0].pixelShuffle(2) }
         try OpsCheck.gradients("pixelUnshuffle", [normal([1, 2, 4, 2])]) { try $0[0].pixelUnshuffle(2) }
         try OpsCheck.gradients("avgPool2d", [normal([1, 2, 5, 4])]) { try $0[0].avgPool2d(kernel: 3, stride: 2, padding: 1) }
+        try OpsCheck.gradients("maxPool2d", [normal([1, 2, 5, 4])]) { try $0[0].maxPool2d(kernel: 3, stride: 2, padding: 1) }
     }
 
     func testLossGradients() throws {

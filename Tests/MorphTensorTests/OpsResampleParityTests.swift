@@ -30,6 +30,15 @@ final class OpsResampleParityTests: XCTestCase {
         }
     }
 
+    func testMaxPoolMatchesPyTorch() throws {
+        try OpsCheck.each("ops_max_pool_") { name in
+            try OpsCheck.parity(name) { f, x, _ in
+                try x.maxPool2d(kernel: f.int("kernel"), stride: f.metadata["stride"].flatMap { Int($0) },
+                                padding: f.int("padding"))
+            }
+        }
+    }
+
     func testLossesMatchPyTorch() throws {
         let losses: [(String, (Tensor, Tensor) throws -> Tensor)] = [
             ("l1", Tensor.l1Loss), ("mse", Tensor.mseLoss), ("bce_logits", Tensor.bceWithLogitsLoss),

@@ -45,6 +45,11 @@ int morph_vips_extract_bands(VipsImage *in, VipsImage **out, int band, int n);
 int morph_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out);
 /* Resizes with a bicubic kernel by independent horizontal and vertical factors. */
 int morph_vips_resize_cubic(VipsImage *in, VipsImage **out, double hscale, double vscale);
+/* Resizes with any libvips kernel (nearest, linear, cubic, lanczos3) by independent factors. */
+int morph_vips_resize_kernel(VipsImage *in, VipsImage **out, double hscale, double vscale, VipsKernel kernel);
+int morph_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma);
+/* Encodes as JPEG of quality q in memory and decodes it again (compression artefacts, as a degradation). */
+int morph_vips_jpeg_roundtrip(VipsImage *in, VipsImage **out, int q);
 
 /* The address of pixel (x, y) inside a prepared region. */
 VipsPel *morph_vips_region_addr(VipsRegion *region, int x, int y);

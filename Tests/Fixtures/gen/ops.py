@@ -152,6 +152,13 @@ def _pool(folder):
         _unary(folder, "avg_pool",
                lambda x, k=k, s=s, p=p: F.avg_pool2d(x, k, stride=s, padding=p, count_include_pad=True),
                [shape], 600, scale=1.0, first=i, **meta)
+    max_cases = [((2, 3, 7, 9), 3, 2, 1), ((2, 3, 8, 8), 2, None, 0), ((1, 2, 7, 5), 3, 1, 0), ((1, 4, 9, 10), 4, 3, 2)]
+    for i, (shape, k, s, p) in enumerate(max_cases):
+        meta = {"kernel": k, "padding": p}
+        if s is not None:
+            meta["stride"] = s
+        _unary(folder, "max_pool", lambda x, k=k, s=s, p=p: F.max_pool2d(x, k, stride=s, padding=p),
+               [shape], 610, scale=1.0, first=i, **meta)
 
 
 def _losses(folder):

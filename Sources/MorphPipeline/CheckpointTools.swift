@@ -1,0 +1,111 @@
+import Foundation
+import MorphCheckpoint
+import MorphModels
+import MorphTensor
+
+/// What `morph info` reports about a checkpoint.
+public struct CheckpointInfo: Encodable, Equatable {
+    /// The file.
+    public var file: String
+    /// `safetensors`, `pth-zip` or `pth-legacy`.
+    public var format: String
+    /// The wrapper the state dict was found under (`params_ema`, `state_dict`…), if any.
+    public var wrapper: String?
+    /// The detected (or stored) architecture name.
+    public var architecture: String
+    /// Its options, as text.
+    public var options: [String: String]
+    /// The registry configuration Morph builds for it.
+    public var registry: String
+    /// Output/input size ratio.
+    public var scale: Int
+    /// Number of scalar values in all tensors (parameters and buffers).
+    public var parameters: Int
+    /// Stored element type(s): `F32`, `F16`, `F32+I64`…
+    public var dtype: String
+    /// Number of tensors.
+    public var tensorCount: Int
+    /// The first ten keys as stored, with shapes.
+    public var firstKeys: [String]
+
+    /// Reads `url` and detects its architecture.
+    /// - Throws: `PipelineError.model` with detection's one-line explanation for unknown or damaged files.
+    public init(contentsOf url: URL) throws {
+        let path = url.path
+        let checkpoint: Checkpoint
+        let spec: ArchitectureSpec
+        do {
+            checkpoint = try Checkpoint.load(contentsOf: url)
+            spec = try checkpoint.architecture()
+        } catch {
+            throw PipelineError.model(file: path, PipelineError.cause(error, dropping: path))
+        }
+        file = path
+        format = checkpoint.format.rawValue
+        wrapper = checkpoint.metadata["morph.wrapper"]
+        architecture = spec.name
+        options = spec.options.mapValues(\.description)
+        registry = (try? RegistryConfiguration(spec: spec, file: path))?.description ?? "(not buildable: \(spec.description))"
+        scale = spec.scale
+        parameters = checkpoint.valueCount
+        dtype = checkpoint.dtype
+        tensorCount = checkpoint.tensors.count
+        firstKeys = checkpoint.tensors.prefix(10).map { "\($0.0) \($0.1.shape)" }
+    }
+
+    /// Human-readable lines.
+    public var text: String {
+        var lines = [
+            "file:         \(file)",
+            "format:       \(format)" + (wrapper.map { " (state dict under '\($0)')" } ?? ""),
+            "architecture: \(architecture)",
+            "options:      " + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            "registry:     \(registry)",
+            "scale:        \(scale)",
+            "parameters:   \(parameters) in \(tensorCount) tensors",
+            "dtype:        \(dtype)",
+            "first keys:",
+        ]
+        lines += firstKeys.map { "  " + $0 }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One JSON object (sorted keys).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `morph convert`: any checkpoint to safetensors with `morph.*` metadata, checked to load strictly.
+public enum CheckpointConverter {
+    /// Converts `input` to `output` (safetensors, F32). `arch`/`options` override detection as in `ModelLoader`.
+    /// Returns the loaded model so the caller can report what was written.
+    /// - Throws: `PipelineError.usage` when `output` is the input or not `.safetensors`; `PipelineError.model`
+    ///   when the checkpoint does not load strictly into the registry model; write errors name the output.
+    @discardableResult
+    public static func convert(_ input: URL, to output: URL, arch: String? = nil,
+                               options: [String: String] = [:]) throws -> LoadedModel {
+        guard output.pathExtension.lowercased() == "safetensors" else {
+            throw PipelineError.usage("\(output.path): the output must be a .safetensors file")
+        }
+        if FileManager.default.fileExists(atPath: output.path),
+           let a = try? FileManager.default.attributesOfItem(atPath: input.path)[.systemFileNumber] as? Int,
+           let b = try? FileManager.default.attributesOfItem(atPath: output.path)[.systemFileNumber] as? Int, a == b {
+            throw PipelineError.usage("\(output.path): output is the input file; refusing to overwrite it")
+        }
+        let loaded = try ModelLoader.load(input, arch: arch, options: options)
+        // Write the model's own state dict: exactly the keys and order it loads, with stale stats dropped.
+        let tensors = loaded.model.stateDict()
+        var metadata = loaded.configuration.spec(scale: loaded.traits.scale).metadata
+        metadata["morph.source"] = input.lastPathComponent
+        do {
+            try SafeTensors.write(tensors, metadata: metadata, to: output)
+        } catch {
+            throw PipelineError.model(file: output.path, PipelineError.cause(error, dropping: output.path))
+        }
+        return loaded
+    }
+}

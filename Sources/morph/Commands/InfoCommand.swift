@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import MorphPipeline
+
+/// `morph info`: what a checkpoint holds and which architecture Morph sees in it.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a checkpoint's format, architecture, scale, parameter count, dtype and first keys.")
+
+    @Argument(help: "Checkpoint file (.pth, .pt, .ckpt, .safetensors).")
+    var checkpoint: String
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        do {
+            let info = try CheckpointInfo(contentsOf: URL(fileURLWithPath: checkpoint))
+            print(json ? info.json : info.text)
+        } catch {
+            throw modelFailure(error)
+        }
+    }
+}
