@@ -101,7 +101,7 @@ public final class Trainer {
                 position.epochBatch += 1
                 position.epochLossSum += Double(losses[model.headlineLoss] ?? 0)
                 position.seconds += seconds
-                log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
+                try log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
                            seconds: seconds)
                 events.stepped(position, losses)
                 if position.iteration % options.displayFreq == 0 { try writeReport() }
