@@ -22,6 +22,13 @@ final class TrainCLITests: XCTestCase {
         XCTAssertTrue(resumed.err.contains("stopped at iteration 6, epoch 4"), resumed.err)
         let rows = try String(contentsOf: run.log, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(rows.count, 7)
+        // The trained generator works with `morph translate --model`.
+        let translated = root.appendingPathComponent("translated")
+        let image = data.appendingPathComponent("trainA/000.png")
+        let translate = try runMorph(["translate", image.path, "-o", translated.path, "--model",
+                                      run.network("G_A").path])
+        XCTAssertEqual(translate.code, 0, translate.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: translated.appendingPathComponent("000.png").path), translate.err)
         // Errors are one line naming the problem, exit code 2.
         let wrongModel = try runMorph(["train", "pix2pix", "--out", out.path, "--resume"])
         XCTAssertEqual(wrongModel.code, 2)
