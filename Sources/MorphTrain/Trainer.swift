@@ -19,6 +19,8 @@ public struct TrainEvents {
 /// `TranslationModel.step` per batch, the learning-rate policy stepped at the end of each epoch,
 /// `log.csv` rows, the report every `--display-freq` steps, checkpoints at the end of each epoch
 /// (per-epoch copies every `--save-epoch-freq`) and when `--max-steps` stops the run.
+/// The plateau policy watches the epoch's mean of the model's headline loss (cycle_A or G_L1); the
+/// reference passes it a constant 0, which only counts epochs.
 ///
 /// A resumed run restores weights, optimizer moments, schedules, pools and every generator, and
 /// sees the same batches (see `EpochPlan`), so it continues exactly where the interrupted one stood.
