@@ -241,6 +241,12 @@ public final class VipsImage {
         return VipsImage(owning: out, file: file)
     }
 
+    /// Calls `body` with every sample, interleaved, row-major (8-bit or 16-bit native-endian as the format is).
+    public func withSamples<T>(_ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let buffer = try pixels()
+        return try body(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+    }
+
     /// Every pixel, interleaved, row-major; released when the buffer is.
     func pixels() throws -> PixelBuffer {
         var size = 0

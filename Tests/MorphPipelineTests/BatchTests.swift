@@ -124,4 +124,20 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(stride(from: 3, to: t.values.count, by: 4).map { t.values[$0] },
                        stride(from: 3, to: rgba.count, by: 4).map { Int(rgba[$0]) })
     }
+
+    func testFormatOptionWritesThatFormat() throws {
+        let dir = try PipelineFixtures.scratch()
+        let sr = try ModelLoader.load(PipelineFixtures.url("cli_rrdb_x2.pth"))
+        for format in [ImageFormat.webp, .jpeg, .tiff] {
+            let jobs = try JobPlanner.plan(inputs: [PipelineFixtures.url("cli_in_odd.png").path],
+                                           output: dir.appendingPathComponent("up.png").path, format: format)
+            XCTAssertEqual(jobs.first?.output.pathExtension, format.fileExtension)
+            let summary = ImagePipeline.run(jobs, model: sr, task: .upscale(outscale: nil),
+                                            options: ImageRunOptions(format: format, quality: 90, interactive: false),
+                                            label: "t")
+            XCTAssertEqual(summary.exitCode, 0, summary.report)
+            let written = try PipelineFixtures.samples(try XCTUnwrap(jobs.first).output)
+            XCTAssertEqual([written.width, written.height], [46, 38], "\(format)")
+        }
+    }
 }
