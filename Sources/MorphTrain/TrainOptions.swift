@@ -92,6 +92,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     // Run
     public var seed: UInt64 = 0
     public var saveEpochFreq: Int = 5
+    /// Also save the `latest` checkpoint every this many iterations (the reference's `--save_latest_freq`).
+    public var saveLatestFreq: Int = 5000
     public var displayFreq: Int = 400
     /// Stop after this many iterations in total (nil: run all epochs).
     public var maxSteps: Int?
@@ -136,6 +138,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case prefetch
         case seed
         case saveEpochFreq = "save_epoch_freq"
+        case saveLatestFreq = "save_latest_freq"
         case displayFreq = "display_freq"
         case maxSteps = "max_steps"
     }
@@ -184,6 +187,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try positive("load-size", loadSize)
         try positive("crop-size", cropSize)
         try positive("save-epoch-freq", saveEpochFreq)
+        try positive("save-latest-freq", saveLatestFreq)
         try positive("display-freq", displayFreq)
         try positive("prefetch", prefetch)
         guard nEpochs >= 0, nEpochsDecay >= 0, totalEpochs > 0 else {

@@ -45,6 +45,40 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(badChoice.code, 2, badChoice.err)
     }
 
+    /// Ctrl-C (SIGINT) ends the run after the current step with a checkpoint and exit code 0; it resumes.
+    func testInterruptSavesAndResumes() throws {
+        let root = try TrainTestData.folder()
+        let data = root.appendingPathComponent("data"), out = root.appendingPathComponent("run")
+        try TrainTestData.unpaired(root: data, countA: 2, countB: 2, size: 36)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["train", "cyclegan", "--data", data.path, "--out", out.path, "--ngf", "4", "--ndf", "4",
+                             "--n-blocks", "1", "--load-size", "36", "--crop-size", "32"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = RunFolder(out).log
+        var waited = 0
+        while waited < 600 {
+            let rows = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if rows >= 4 { break }
+            usleep(50_000)
+            waited += 1
+        }
+        process.interrupt()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, message)
+        XCTAssertTrue(message.contains("interrupted"), message)
+        let marker = try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: RunFolder(out).latestMarker))
+        let stoppedAt = try XCTUnwrap(marker["iteration"])
+        XCTAssertGreaterThanOrEqual(stoppedAt, 3)
+        let resumed = try runMorph(["train", "cyclegan", "--out", out.path, "--resume", "--max-steps", "\(stoppedAt + 1)"])
+        XCTAssertEqual(resumed.code, 0, resumed.err)
+        XCTAssertTrue(resumed.err.contains("stopped at iteration \(stoppedAt + 1)"), resumed.err)
+    }
+
     func testHelpText() throws {
         for command in ["cyclegan", "pix2pix"] {
             let r = try runMorph(["train", command, "--help"])

@@ -180,6 +180,39 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// `--save-latest-freq` checkpoints mid-epoch; `requestStop()` (Ctrl-C in the CLI) ends the run after the
+    /// current step with a checkpoint that resumes.
+    func testSaveLatestFreqAndRequestedStop() throws {
+        let root = try TrainTestData.folder()
+        let data = root.appendingPathComponent("data")
+        try TrainTestData.unpaired(root: data, countA: 3, countB: 2, size: 36)
+        var o = TrainTestData.tinyCycleGAN()
+        o.saveLatestFreq = 2
+        let runURL = root.appendingPathComponent("run")
+        let trainer = try Trainer(options: o, data: data, run: runURL, resume: false)
+        let run = RunFolder(runURL)
+        func marker() -> Int? {
+            (try? Data(contentsOf: run.latestMarker)).flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) }?["iteration"]
+        }
+        var seen: [Int: Int?] = [:]
+        var events = TrainEvents()
+        events.stepped = { position, _ in
+            seen[position.iteration] = marker()
+            if position.iteration == 4 { trainer.requestStop() }
+        }
+        let position = try trainer.train(events: events)
+        XCTAssertEqual(position.iteration, 4)
+        XCTAssertEqual(seen[2] ?? nil, nil, "nothing saved before iteration 2")
+        XCTAssertEqual(seen[3] ?? nil, 2, "saved at iteration 2, mid-epoch")
+        XCTAssertEqual(seen[4] ?? nil, 3, "saved at the end of epoch 1")
+        XCTAssertEqual(marker(), 4, "the stop saved its checkpoint")
+        var more = TrainOptions(model: .cyclegan)
+        more.maxSteps = 5
+        let resumed = try Trainer(options: more, data: nil, run: runURL, resume: true)
+        XCTAssertEqual(resumed.position.iteration, 4)
+        XCTAssertEqual(try resumed.train().iteration, 5)
+    }
+
     /// log.csv rows as dictionaries by column.
     private func readLog(_ url: URL) throws -> [[String: String]] {
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
