@@ -42,11 +42,14 @@ public struct ImageRunOptions {
     public var streamingPixels: Int?
     /// Progress drawing (nil: when stderr is a terminal).
     public var interactive: Bool?
+    /// Translate only: resize each input to this width (the height keeps the aspect ratio) before the model, as the
+    /// reference's `scale_width` preprocessing; the output has that size. nil keeps the input's size.
+    public var loadSize: Int?
 
     /// Options with Morph's defaults.
     public init(format: ImageFormat? = nil, quality: Int = 92, skipExisting: Bool = false, jobs: Int = 1,
                 inference: InferenceOptions = InferenceOptions(), streamingPixels: Int? = nil,
-                interactive: Bool? = nil) {
+                interactive: Bool? = nil, loadSize: Int? = nil) {
         self.format = format
         self.quality = quality
         self.skipExisting = skipExisting
@@ -54,6 +57,7 @@ public struct ImageRunOptions {
         self.inference = inference
         self.streamingPixels = streamingPixels
         self.interactive = interactive
+        self.loadSize = loadSize
     }
 }
 
@@ -88,7 +92,12 @@ public enum ImagePipeline {
             return
         }
         let image = try ImageTensorCodec.load(job.input, range: range)
-        let out = try adaptOutput(engine.run(adaptInput(image.rgb, model)), model)
+        var rgb = image.rgb
+        if case .translate = task, let width = options.loadSize, width != rgb.shape[3] {
+            let height = max(1, Int((Double(rgb.shape[2]) * Double(width) / Double(rgb.shape[3])).rounded()))
+            rgb = try TensorImageOps.resize(rgb, width: width, height: height, kernel: .cubic)
+        }
+        let out = try adaptOutput(engine.run(adaptInput(rgb, model)), model)
         var result = try ImageTensorCodec.decode(rgb: out, alpha: image.alpha, source: image.source, range: range)
         if case let .upscale(outscale?) = task {
             let width = max(1, Int((Double(image.source.width) * outscale).rounded()))
@@ -119,6 +128,7 @@ public enum ImagePipeline {
     /// Whether this file goes through `StreamingProcessor` (huge image, norm-free model, tiled, no resampling).
     static func streams(_ input: URL, engine: InferenceEngine, task: ImageTask, options: ImageRunOptions) throws -> Bool {
         if case .upscale(.some) = task { return false }
+        if case .translate = task, options.loadSize != nil { return false }
         let model = engine.loaded
         guard !model.traits.hasNormalization || NormHooks.layers(of: model.model).isEmpty,
               model.traits.receptiveFieldRadius != nil, engine.options.tile != .size(0) else { return false }
