@@ -18,8 +18,7 @@ extension Tensor {
         let geo = try Tensor.geometry("conv2d", channels: shape[1], height: shape[2], width: shape[3],
                                       kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding, dilation: dilation)
         let out = Tensor(zeros: [shape[0], cout, geo.outH, geo.outW], zeroed: false)
-        Tensor.convForward(input: self, weight: weight, geometry: geo, output: out)
-        if let bias { Tensor.addChannelBias(out, bias) }
+        Tensor.convForward(input: self, weight: weight, geometry: geo, output: out, bias: bias)
         return Tensor.record(out, "conv2d", inputs: bias.map { [self, weight, $0] } ?? [self, weight]) { [weak self] g in
             guard let x = self else { return [nil, nil, nil] }
             let gx: Tensor? = x.requiresGrad ? Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: x.shape[0]) : nil
@@ -72,6 +71,20 @@ extension Tensor {
 
     // MARK: Kernels
 
+    /// Which kernel runs a convolution: `.auto` picks Winograd where it applies and pays off.
+    enum ConvAlgorithm {
+        case auto, im2col, winograd
+
+        /// Whether to run Winograd for this geometry (`.winograd` still needs a supported geometry).
+        func useWinograd(_ geo: ConvGeometry, inner: Int, outer: Int) -> Bool {
+            switch self {
+            case .auto: return Winograd.profitable(geo, inner: inner, outer: outer)
+            case .im2col: return false
+            case .winograd: return Winograd.supports(geo)
+            }
+        }
+    }
+
     static func geometry(_ op: String, channels: Int, height: Int, width: Int, kernel: (Int, Int),
                          stride: Int, padding: Int, dilation: Int) throws -> ConvGeometry {
         guard stride >= 1, dilation >= 1, padding >= 0 else {
@@ -87,11 +100,20 @@ extension Tensor {
                             stride: stride, padding: padding, dilation: dilation, outH: outH, outW: outW)
     }
 
-    /// output[n] = W · im2col(input[n]); W is [Cout, K] with K = geometry.columnRows.
-    static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor) {
+    /// output[n] = W · im2col(input[n]) (+ bias); W is [Cout, K] with K = geometry.columnRows.
+    /// 3×3 stride-1 kernels with enough channels run through Winograd F(2×2, 3×3) instead (`algorithm` .auto).
+    static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor, bias: Tensor? = nil,
+                            algorithm: ConvAlgorithm = .auto) {
         let cout = weight.shape[0], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
         let batch = input.shape[0]
+        if algorithm.useWinograd(geo, inner: geo.channels, outer: cout) {
+            Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
+                               pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
+                               bias: bias.map { UnsafePointer($0.data) }, dst: output.data, outH: geo.outH, outW: geo.outW)
+            return
+        }
+        defer { if let bias { addChannelBias(output, bias) } }
         if geo.isPointwise {
             for n in 0..<batch {
                 BLAS.sgemm(m: cout, n: outPixels, k: k, a: weight.data, lda: k, b: input.data + n * inPlane, ldb: outPixels,
@@ -115,9 +137,18 @@ extension Tensor {
     }
 
     /// The image-side tensor [N, channels, height, width] = col2im(Wᵀ · g[n]); g is [N, Cout, outH, outW].
-    static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int) -> Tensor {
+    /// 3×3 stride-1 kernels with enough channels run as a Winograd correlation of g with the rotated, transposed kernel.
+    static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int,
+                                  algorithm: ConvAlgorithm = .auto) -> Tensor {
         let cout = g.shape[1], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
+        if algorithm.useWinograd(geo, inner: cout, outer: geo.channels) {
+            let result = Tensor(zeros: [batch, geo.channels, geo.height, geo.width], zeroed: false)
+            Winograd.correlate(src: g.data, batch: batch, channels: cout, height: geo.outH, width: geo.outW,
+                               pad: 2 - geo.padding, weight: weight.data, outChannels: geo.channels, transposed: true,
+                               dst: result.data, outH: geo.height, outW: geo.width)
+            return result
+        }
         let result = Tensor(zeros: [batch, geo.channels, geo.height, geo.width], zeroed: !geo.isPointwise)
         if geo.isPointwise {
             for n in 0..<batch {
