@@ -85,9 +85,9 @@ def model_cases():
     return {
         "resnet9_ngf64_256": (True, forward(lambda: m.ResnetGenerator(3, 3, 64, norm="instance", n_blocks=9),
                                             (1, 3, 256, 256))),
-        "unet256_ngf64_256": (False, forward(lambda: m.UnetGenerator(3, 3, 8, 64, norm="batch"), (1, 3, 256, 256),
+        "unet256_256": (True, forward(lambda: m.UnetGenerator(3, 3, 8, 64, norm="batch"), (1, 3, 256, 256),
                                              train=False)),
-        "rrdbnet_x4_64": (False, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
+        "rrdbnet_x4_64": (True, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
         "srvgg_x4_128": (True, forward(lambda: m.SRVGGNetCompact(3, 3, 64, 32, 4), (1, 3, 128, 128))),
     }
 

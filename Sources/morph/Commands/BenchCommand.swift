@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 if let data = try? encoder.encode(r), let line = String(data: data, encoding: .utf8) { print(line) }
             } else {
-                func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "-" }
+                func f(_ v: Double?, _ fmt: String) -> String { String(format: fmt, v ?? .nan).replacingOccurrences(of: "nan", with: "  -") }
                 print(r.name.padding(toLength: 30, withPad: " ", startingAt: 0)
                       + f(r.seconds, "%10.4f") + f(r.gflops, "%11.1f") + f(r.sgemmRatio, "%13.2f") + f(r.vsPytorch, "%12.2f"))
             }

@@ -41,10 +41,24 @@ WINOGRAD_CONVT_CASES = [
     ("k3_s1_wino_pad0", 1, 8, 24, 6, 5, 3, 1, 0, 0, 1, False),
 ]
 
+# Stride-1 cases with few output channels (conv) or few input channels (convTranspose2d): Morph runs these
+# as the other direction of the swapped conv.
+SWAP_CONV_CASES = [
+    ("k7_swap_c16_to3", 1, 16, 3, 12, 11, 7, 1, 0, 1, True),
+    ("k3_swap_c12_to2_batch2", 2, 12, 2, 9, 7, 3, 1, 1, 1, False),
+    ("k5_swap_c8_to3_dilation2", 1, 8, 3, 13, 12, 5, 1, 3, 2, True),
+    ("k4_swap_c6_to1_pad1", 1, 6, 1, 8, 9, 4, 1, 1, 1, True),
+]
+SWAP_CONVT_CASES = [
+    ("k3_s1_swap_c3_to16", 1, 3, 16, 6, 7, 3, 1, 1, 0, 1, True),
+    ("k7_s1_swap_c2_to8_batch2", 2, 2, 8, 5, 6, 7, 1, 3, 0, 1, False),
+]
+
 
 def generate(folder):
     write_cases(folder, seeded(100), CONV_CASES, CONVT_CASES)
     write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES)
+    write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
 
 
 def write_cases(folder, g, conv_cases, convt_cases):
