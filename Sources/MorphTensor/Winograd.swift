@@ -92,31 +92,27 @@ enum Winograd {
     // MARK: Transforms
 
     /// U_ξ[a, b] = (G g Gᵀ)_ξ for every kernel g = weight[a, b] (rotated by 180° when `flip`), U laid out [16][rows][cols].
+    ///
+    /// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. All kernels at once as one sgemm: U[16 × rows·cols] = (G ⊗ G)[16 × 9] · Wᵀ,
+    /// where W is the weight seen as [rows·cols × 9].
     static func transformKernels(_ weight: UnsafePointer<Float>, rows: Int, cols: Int, flip: Bool,
                                  into u: UnsafeMutablePointer<Float>) {
-        let plane = rows * cols
-        Parallel.chunks(rows) { range in
-            for a in range {
-                for b in 0..<cols {
-                    let g = weight + (a * cols + b) * 9
-                    func at(_ i: Int, _ j: Int) -> Float { flip ? g[(2 - i) * 3 + (2 - j)] : g[i * 3 + j] }
-                    // t = G g (4×3), by columns j.
-                    func column(_ j: Int) -> SIMD4<Float> {
-                        let g0 = at(0, j), g1 = at(1, j), g2 = at(2, j)
-                        return SIMD4<Float>(g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2)
-                    }
-                    let t0 = column(0), t1 = column(1), t2 = column(2)
-                    // U = t Gᵀ: the columns of U from the columns of t.
-                    let u0 = t0, u1 = 0.5 * (t0 + t1 + t2), u2 = 0.5 * (t0 - t1 + t2), u3 = t2
-                    let base = u + a * cols + b
-                    for i in 0..<4 {
-                        base[(i * 4 + 0) * plane] = u0[i]
-                        base[(i * 4 + 1) * plane] = u1[i]
-                        base[(i * 4 + 2) * plane] = u2[i]
-                        base[(i * 4 + 3) * plane] = u3[i]
+        let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        var kron = [Float](repeating: 0, count: positions * 9)
+        for i in 0..<4 {
+            for j in 0..<4 {
+                for p in 0..<3 {
+                    for q in 0..<3 {
+                        let tap = flip ? (2 - p) * 3 + (2 - q) : p * 3 + q
+                        kron[(i * 4 + j) * 9 + tap] = g[i][p] * g[j][q]
                     }
                 }
             }
+        }
+        kron.withUnsafeBufferPointer { t in
+            guard let t = t.baseAddress else { return }
+            BLAS.sgemm(transB: true, m: positions, n: rows * cols, k: 9, a: t, lda: 9, b: weight, ldb: 9,
+                       c: u, ldc: rows * cols)
         }
     }
 }
