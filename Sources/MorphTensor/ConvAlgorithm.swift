@@ -11,6 +11,9 @@ import Foundation
 enum ConvAlgorithm: Equatable {
     case auto, im2col, winograd, swapped
 
+    /// `MORPH_CONV=im2col` in the environment turns the fast paths off (to compare speed or rounding).
+    static let onlyIm2col: Bool = ProcessInfo.processInfo.environment["MORPH_CONV"] == "im2col"
+
     /// The concrete method for `geo` (the conv seen from its image side) whose column side has
     /// `outputChannels` channels; `forward` is conv2d's direction, otherwise its input gradient.
     /// A requested method that does not fit the geometry falls back to `.im2col`.
@@ -20,6 +23,7 @@ enum ConvAlgorithm: Equatable {
         case .winograd: return Winograd.supports(geo) ? .winograd : .im2col
         case .swapped: return geo.canSwap ? .swapped : .im2col
         case .auto:
+            if ConvAlgorithm.onlyIm2col { return .im2col }
             let inner = forward ? geo.channels : outputChannels, outer = forward ? outputChannels : geo.channels
             if Winograd.profitable(geo, inner: inner, outer: outer) { return .winograd }
             if geo.canSwap && 2 * outputChannels <= geo.channels { return .swapped }
