@@ -7,7 +7,9 @@ import Foundation
 /// product at each of the 16 transform positions ξ is one matrix product
 /// M_ξ[K×T] = U_ξ[K×C] · V_ξ[C×T] over a block of T tiles, done by `cblas_sgemm`.
 /// It needs 16 multiplies per 4 outputs instead of 36 (2.25× fewer). F(4×4, 3×3)
-/// would need 4× fewer but misses the 1e-4 relative parity in Float32, so it is not used.
+/// would need 4× fewer but misses the 1e-4 relative parity in Float32, so it is not used. The weight gradient
+/// stays on im2col: its Winograd form (Gᵀ[Σ_tiles (A g Aᵀ) ⊙ (Bᵀ d B)]G) also missed that parity on the
+/// 32→48 fixture, where near-zero elements are sums over hundreds of pixels.
 ///
 /// Scratch is bounded: tiles are processed in blocks of at most `blockTiles` tiles
 /// (a block may span several tile rows or part of one), never the whole image at once.
@@ -97,6 +99,18 @@ enum Winograd {
     /// where W is the weight seen as [rows·cols × 9].
     static func transformKernels(_ weight: UnsafePointer<Float>, rows: Int, cols: Int, flip: Bool,
                                  into u: UnsafeMutablePointer<Float>) {
+        let kron = kernelTransformMatrix(flip: flip)
+        kron.withUnsafeBufferPointer { t in
+            guard let t = t.baseAddress else { return }
+            BLAS.sgemm(transB: true, m: positions, n: rows * cols, k: 9, a: t, lda: 9, b: weight, ldb: 9,
+                       c: u, ldc: rows * cols)
+        }
+    }
+}
+
+extension Winograd {
+    /// G ⊗ G as [16 × 9]: row ξ = 4i + j, column p·3 + q holds G[i][p]·G[j][q] (taps rotated by 180° when `flip`).
+    static func kernelTransformMatrix(flip: Bool) -> [Float] {
         let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
         var kron = [Float](repeating: 0, count: positions * 9)
         for i in 0..<4 {
@@ -109,11 +123,7 @@ enum Winograd {
                 }
             }
         }
-        kron.withUnsafeBufferPointer { t in
-            guard let t = t.baseAddress else { return }
-            BLAS.sgemm(transB: true, m: positions, n: rows * cols, k: 9, a: t, lda: 9, b: weight, ldb: 9,
-                       c: u, ldc: rows * cols)
-        }
+        return kron
     }
 }
 
