@@ -60,12 +60,7 @@ public enum InpaintPipeline {
     /// Processes every job; a failing file (no mask, wrong size, no hole, unreadable) is reported and the batch goes on.
     public static func run(_ jobs: [BatchJob], model: LoadedModel, options: ImageRunOptions, label: String) throws -> BatchSummary {
         try check(model)
-        let pool = ModelPool(model)
-        let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
-                                 interactive: options.interactive)
-        return runner.run(jobs) { job in
-            let worker = try pool.take()
-            defer { pool.put(worker) }
+        return ModelPool(model).runBatch(jobs, options: options, label: label) { job, worker in
             try process(job, model: worker, options: options)
         }
     }

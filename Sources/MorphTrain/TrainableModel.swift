@@ -26,6 +26,8 @@ public protocol TrainableModel: AnyObject {
     func evaluate() throws -> [String: Float]
     /// The latest step's images, first of the batch, as (name, `[1, 3, H, W]` in [−1, 1]), in grid order.
     var visuals: [(String, Tensor)] { get }
+    /// The model's own generators (e.g. the gradient penalty's interpolation weights), saved for resume.
+    var generators: [String: SeededRNG] { get set }
     /// Called once the run's dataset exists (e.g. to take fixed monitoring crops from it); does nothing by default.
     func prepare(dataset: PairDataset) throws
     /// Lines worth telling the user once when the run starts; none by default.
@@ -36,6 +38,10 @@ extension TrainableModel {
     public var averages: [(network: String, ema: ParameterEMA)] { [] }
     public func evaluate() throws -> [String: Float] { [:] }
     public func prepare(dataset: PairDataset) throws {}
+    public var generators: [String: SeededRNG] {
+        get { [:] }
+        set {}
+    }
     public var notes: [String] { [] }
 
     /// The dropout layers of all networks, with dotted names (their generators are part of the run state).

@@ -7,7 +7,8 @@ import TestSupport
 
 /// One full CycleGAN step and one full pix2pix step against PyTorch (`gen/train.py`): the same float32
 /// initial weights and inputs, PyTorch computing in float64. Losses, every parameter's gradient, and
-/// every parameter and buffer after the Adam steps must agree.
+/// every parameter and buffer after the Adam steps must agree; then a second step on new images
+/// (losses, gradients, running statistics), which sees everything the first step changed.
 ///
 /// Tolerances: 1e-4 relative everywhere, plus an absolute floor for near-zero elements —
 /// gradients 1e-5 × the network's largest gradient; weights and buffers 1e-6 × the tensor's largest
@@ -22,7 +23,9 @@ final class StepParityTests: XCTestCase {
         options.ngf = 4; options.ndf = 4; options.nBlocks = 1; options.poolSize = 0
         let model = try CycleGANModel(options: options)
         try StepParity.check(model, fx, lossNames: ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B", "G"],
-                             lr: options.lr) { try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B")) }
+                             lr: options.lr, secondStep: { try model.step(realA: try fx.copy("step2.real_A"), realB: try fx.copy("step2.real_B")) }) {
+            try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B"))
+        }
     }
 
     func testPix2PixStepMatchesPyTorch() throws {
@@ -30,7 +33,8 @@ final class StepParityTests: XCTestCase {
         var options = TrainOptions(model: .pix2pix)
         options.ngf = 4; options.ndf = 4; options.numDowns = 5
         let model = try Pix2PixModel(options: options)
-        try StepParity.check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr) {
+        try StepParity.check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr,
+                             secondStep: { try model.step(realA: try fx.copy("step2.real_A"), realB: try fx.copy("step2.real_B")) }) {
             try model.step(realA: try fx.copy("real_A"), realB: try fx.copy("real_B"))
         }
     }
@@ -42,6 +46,7 @@ enum StepParity {
     /// `after_ema.<net>.<key>` averages when the fixture has them); also checks the key sets.
     static func check(_ model: TrainableModel, _ fx: Fixture, lossNames: [String], lr: Double,
                       file: StaticString = #filePath, line: UInt = #line,
+                      secondStep: (() throws -> [String: Float])? = nil,
                       step: () throws -> [String: Float]) throws {
         for (name, net, _) in model.networks {
             let initial = fx.tensors.filter { $0.key.hasPrefix("init.\(name).") }
@@ -101,6 +106,34 @@ enum StepParity {
                 let scale = expected.values.map(abs).max() ?? 0
                 assertClose(tensor.values, expected.values, rtol: 1e-4, atol: 1e-6 * scale + Float(lr) * 1e-3,
                             "\(name) EMA \(key)", file: file, line: line)
+            }
+        }
+        if let secondStep { try checkSecondStep(model, fx, lossNames: lossNames, file: file, line: line, step: secondStep) }
+    }
+
+    /// A second step on new images: its losses, its gradients (which depend on every weight the first
+    /// step updated) and the running statistics after it.
+    private static func checkSecondStep(_ model: TrainableModel, _ fx: Fixture, lossNames: [String],
+                                        file: StaticString, line: UInt, step: () throws -> [String: Float]) throws {
+        let losses = try step()
+        for name in lossNames {
+            let expected = try fx.tensor("loss2." + name).item
+            let actual = try XCTUnwrap(losses[name], "loss \(name)", file: file, line: line)
+            assertClose([actual], [expected], rtol: 1e-4, atol: 1e-6, "step 2 loss \(name)", file: file, line: line)
+        }
+        for (name, net, _) in model.networks {
+            let gradKeys = fx.tensors.keys.filter { $0.hasPrefix("grad2.\(name).") }
+            let floor = 1e-5 * (gradKeys.compactMap { fx.tensors[$0]?.values.map(abs).max() }.max() ?? 0)
+            for (key, p) in net.namedParameters() {
+                let g = try fx.tensor("grad2.\(name).\(key)")
+                assertClose(p.grad?.values ?? [], g.values, rtol: 1e-4, atol: Float(floor), "step 2 \(name) grad \(key)",
+                            file: file, line: line)
+            }
+            for (key, b) in net.namedBuffers() {
+                let after = try fx.tensor("after2.\(name).\(key)")
+                let scale = after.values.map(abs).max() ?? 0
+                assertClose(b.values, after.values, rtol: 1e-4, atol: 1e-6 * scale, "step 2 \(name) \(key)",
+                            file: file, line: line)
             }
         }
     }
