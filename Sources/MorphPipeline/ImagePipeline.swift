@@ -58,12 +58,13 @@ public struct ImageRunOptions {
 
 /// Runs translate and upscale over files: load, model, write, one job at a time or in parallel.
 public enum ImagePipeline {
-    /// Processes every job; a failing file is reported and the batch goes on.
+    /// Processes every job; a failing file is reported and the batch goes on. With `manifest`, jobs it marks
+    /// done with this model are skipped and every finished job is recorded.
     public static func run(_ jobs: [BatchJob], model: LoadedModel, task: ImageTask, options: ImageRunOptions,
-                           label: String) -> BatchSummary {
+                           label: String, manifest: ManifestTracking? = nil) -> BatchSummary {
         let pool = ModelPool(model)
         let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
-                                 interactive: options.interactive)
+                                 interactive: options.interactive, manifest: manifest)
         return runner.run(jobs) { job in
             let worker = try pool.take()
             defer { pool.put(worker) }

@@ -184,19 +184,7 @@ struct TrainArguments: ParsableArguments {
         if resume && trainer.options.model != model {
             throw failure(TrainError.runState(file: out, "holds a \(trainer.options.model.rawValue) run, not \(model.rawValue)"))
         }
-        var bar: ProgressReporter?
-        var events = TrainEvents()
-        let o = trainer.options
-        events.epochStarted = { epoch, batches, start in
-            bar = ProgressReporter(total: batches - start, label: "epoch \(epoch)/\(o.totalEpochs)", unit: "steps")
-        }
-        let shown = trainer.model.lossNames
-        events.stepped = { _, losses in
-            bar?.advance(status: shown.map { "\($0) \(String(format: "%.3f", losses[$0] ?? 0))" }.joined(separator: " "))
-        }
-        events.message = { line in
-            if let bar { bar.log(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
+        let events = TrainProgress.events(for: trainer)
         do {
             let position = try trainer.train(events: events)
             events.message("stopped at iteration \(position.iteration), epoch \(position.epoch); run in \(out)")
