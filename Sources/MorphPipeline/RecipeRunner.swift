@@ -152,11 +152,18 @@ public struct RecipeRunner {
     func runImages(_ step: RecipeStep, jobs: [BatchJob], header: String) throws -> BatchSummary {
         let modelName = step.model ?? ""
         let direction = step.direction.flatMap(Direction.init(rawValue:)) ?? .aToB
+        let manifest = Manifest(folder: Self.manifestFolder(step, jobs: jobs), shard: options.shard)
+        let files = "\(jobs.count) file\(jobs.count == 1 ? "" : "s")" + (options.shard.count > 1 ? " in shard \(options.shard)" : "")
+        let trainedHere = recipe.steps.contains { $0.task == .train && $0.output.path == modelName }
+        if options.dryRun && trainedHere && (try? ModelLoader.resolve(modelName, direction: direction)) == nil {
+            // The run folder a dry run never trains: list the files without manifest checks.
+            print("\(header) with the model trained into \(modelName), \(files)")
+            for job in jobs { print("  \(step.task.rawValue): \(job.input.path) -> \(job.output.path)") }
+            return BatchSummary()
+        }
         let modelURL = try ModelLoader.resolve(modelName, direction: direction)
         let hash = Manifest.modelHash(modelURL.path)
-        let manifest = Manifest(folder: Self.manifestFolder(step, jobs: jobs), shard: options.shard)
-        print("\(header) with \(modelURL.path) (model \(hash)), \(jobs.count) file\(jobs.count == 1 ? "" : "s")"
-            + (options.shard.count > 1 ? " in shard \(options.shard)" : ""))
+        print("\(header) with \(modelURL.path) (model \(hash)), \(files)")
         if options.dryRun {
             var summary = BatchSummary()
             for job in jobs {

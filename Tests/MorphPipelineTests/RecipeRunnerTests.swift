@@ -214,6 +214,10 @@ final class RecipeRunnerTests: XCTestCase {
             input: in/sub
             output: out
         """)
+        let (_, planned) = try run(recipe, dryRun: true)
+        XCTAssertEqual(planned.count, 5, planned.joined(separator: "\n"))
+        XCTAssertTrue(planned[1].hasPrefix("step 2/2: translate with the model trained into "), planned[1])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run").path))
         let (summary, lines) = try run(recipe)
         XCTAssertEqual(summary.exitCode, 0, summary.report)
         XCTAssertTrue(lines[0].hasPrefix("step 1/2: train pix2pix on "), lines[0])
