@@ -7,6 +7,10 @@ run on one machine. The model definitions are the fixture generator's (Tests/Fix
 which reproduce the reference architectures' structure.
 
     python3 bench/pytorch_reference.py [--quick] [--filter TEXT]
+    python3 bench/pytorch_reference.py --serve [--quick]   # one case name per stdin line, one record back
+
+`--serve` is what `morph bench --pytorch` uses: it asks for each case right after timing its own, so
+both sides of a ratio are measured at nearly the same moment, even on a machine whose load changes.
 """
 import argparse
 import json
@@ -85,9 +89,9 @@ def model_cases():
     return {
         "resnet9_ngf64_256": (True, forward(lambda: m.ResnetGenerator(3, 3, 64, norm="instance", n_blocks=9),
                                             (1, 3, 256, 256))),
-        "unet256_ngf64_256": (False, forward(lambda: m.UnetGenerator(3, 3, 8, 64, norm="batch"), (1, 3, 256, 256),
+        "unet256_256": (True, forward(lambda: m.UnetGenerator(3, 3, 8, 64, norm="batch"), (1, 3, 256, 256),
                                              train=False)),
-        "rrdbnet_x4_64": (False, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
+        "rrdbnet_x4_64": (True, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
         "srvgg_x4_128": (True, forward(lambda: m.SRVGGNetCompact(3, 3, 64, 32, 4), (1, 3, 128, 128))),
     }
 
@@ -142,24 +146,44 @@ def train_cases():
     }
 
 
+def measure(name, build, quick):
+    fn, flops = build()
+    seconds = median_seconds(fn, 3 if quick else 7, budget=5.0 if quick else 20.0)
+    record = {"name": name, "seconds": seconds}
+    if flops:
+        record["gflops"] = flops / seconds / 1e9
+    return record
+
+
+def serve(cases, quick):
+    print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            continue
+        if name not in cases:
+            print(json.dumps({"name": name, "error": "no such case"}), flush=True)
+            continue
+        print(json.dumps(measure(name, cases[name][1], quick)), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--filter")
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(2)
     cases = {**conv_cases(), **model_cases(), **train_cases()}
+    if args.serve:
+        serve(cases, args.quick)
+        return
     for name, (quick, build) in cases.items():
         if args.quick and not quick:
             continue
         if args.filter and args.filter not in name and name != "sgemm_2048":
             continue
-        fn, flops = build()
-        seconds = median_seconds(fn, 3 if args.quick else 7)
-        record = {"name": name, "seconds": seconds}
-        if flops:
-            record["gflops"] = flops / seconds / 1e9
-        print(json.dumps(record), flush=True)
+        print(json.dumps(measure(name, build, args.quick)), flush=True)
 
 
 if __name__ == "__main__":

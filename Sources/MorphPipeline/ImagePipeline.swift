@@ -37,15 +37,19 @@ public struct ImageRunOptions {
     /// Model-run settings.
     public var inference: InferenceOptions
     /// Images with more input pixels than this are streamed strip by strip (norm-free models, tiled, no
-    /// `outscale`); nil: when the whole-image tensors would take more than a quarter of the available memory.
+    /// `outscale`); nil: when the whole-image tensors would take more than a quarter of the available memory or
+    /// the Float output more than 256 MiB.
     public var streamingPixels: Int?
     /// Progress drawing (nil: when stderr is a terminal).
     public var interactive: Bool?
+    /// Translate only: resize each input to this width (the height keeps the aspect ratio) before the model, as the
+    /// reference's `scale_width` preprocessing; the output has that size. nil keeps the input's size.
+    public var loadSize: Int?
 
     /// Options with Morph's defaults.
     public init(format: ImageFormat? = nil, quality: Int = 92, skipExisting: Bool = false, jobs: Int = 1,
                 inference: InferenceOptions = InferenceOptions(), streamingPixels: Int? = nil,
-                interactive: Bool? = nil) {
+                interactive: Bool? = nil, loadSize: Int? = nil) {
         self.format = format
         self.quality = quality
         self.skipExisting = skipExisting
@@ -53,6 +57,7 @@ public struct ImageRunOptions {
         self.inference = inference
         self.streamingPixels = streamingPixels
         self.interactive = interactive
+        self.loadSize = loadSize
     }
 }
 
@@ -62,12 +67,7 @@ public enum ImagePipeline {
     /// done with this model are skipped and every finished job is recorded.
     public static func run(_ jobs: [BatchJob], model: LoadedModel, task: ImageTask, options: ImageRunOptions,
                            label: String, manifest: ManifestTracking? = nil) -> BatchSummary {
-        let pool = ModelPool(model)
-        let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
-                                 interactive: options.interactive, manifest: manifest)
-        return runner.run(jobs) { job in
-            let worker = try pool.take()
-            defer { pool.put(worker) }
+        ModelPool(model).runBatch(jobs, options: options, label: label, manifest: manifest) { job, worker in
             try process(job, model: worker, task: task, options: options)
         }
     }
@@ -83,7 +83,8 @@ public enum ImagePipeline {
                                                 withIntermediateDirectories: true)
         if try streams(job.input, engine: engine, task: task, options: options) {
             let m = max(model.traits.sizeMultiple, 1)
-            let tiler = try engine.tiler(height: Int.max / 4, width: Int.max / 4)
+            let width = try VipsImage.open(job.input).width
+            let tiler = try engine.streamingTiler(width: width)
                 ?? Tiler(tileSize: 512 / m * m, overlap: 0, alignment: m)
             try StreamingProcessor.run(input: job.input, output: job.output, options: save, tiler: tiler,
                                        range: range) { tile in
@@ -92,7 +93,12 @@ public enum ImagePipeline {
             return
         }
         let image = try ImageTensorCodec.load(job.input, range: range)
-        let out = try adaptOutput(engine.run(adaptInput(image.rgb, model)), model)
+        var rgb = image.rgb
+        if case .translate = task, let width = options.loadSize, width != rgb.shape[3] {
+            let height = max(1, Int((Double(rgb.shape[2]) * Double(width) / Double(rgb.shape[3])).rounded()))
+            rgb = try TensorImageOps.resize(rgb, width: width, height: height, kernel: .cubic)
+        }
+        let out = try adaptOutput(engine.run(adaptInput(rgb, model)), model)
         var result = try ImageTensorCodec.decode(rgb: out, alpha: image.alpha, source: image.source, range: range)
         if case let .upscale(outscale?) = task {
             let width = max(1, Int((Double(image.source.width) * outscale).rounded()))
@@ -123,14 +129,18 @@ public enum ImagePipeline {
     /// Whether this file goes through `StreamingProcessor` (huge image, norm-free model, tiled, no resampling).
     static func streams(_ input: URL, engine: InferenceEngine, task: ImageTask, options: ImageRunOptions) throws -> Bool {
         if case .upscale(.some) = task { return false }
+        if case .translate = task, options.loadSize != nil { return false }
         let model = engine.loaded
         guard !model.traits.hasNormalization || NormHooks.layers(of: model.model).isEmpty,
               model.traits.receptiveFieldRadius != nil, engine.options.tile != .size(0) else { return false }
         let header = try VipsImage.open(input)
         let pixels = header.width * header.height
         let s = max(model.traits.scale, 1)
-        let limit = options.streamingPixels
-            ?? (options.inference.availableMemory ?? SystemMemory.available()) / 4 / (4 * 3 * (2 + 2 * s * s))
+        // Whole-image Float tensors take 4·3·(2 + 2s²) bytes per input pixel; stream when they would pass a quarter
+        // of the available memory, or 256 MiB of output, whichever comes first (peak memory then stays near one strip).
+        let memoryLimit = (options.inference.availableMemory ?? SystemMemory.available()) / 4 / (4 * 3 * (2 + 2 * s * s))
+        let outputLimit = (256 << 20) / (4 * 3 * s * s)
+        let limit = options.streamingPixels ?? min(memoryLimit, outputLimit)
         return pixels > limit
     }
 
@@ -186,5 +196,18 @@ final class ModelPool {
         lock.lock()
         free.append(model)
         lock.unlock()
+    }
+
+    /// Runs `body` on every job through a `BatchRunner` (progress, failures, `--jobs`), each call with a model
+    /// copy of its own.
+    func runBatch(_ jobs: [BatchJob], options: ImageRunOptions, label: String, manifest: ManifestTracking? = nil,
+                  _ body: @escaping (BatchJob, LoadedModel) throws -> Void) -> BatchSummary {
+        let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
+                                 interactive: options.interactive, manifest: manifest)
+        return runner.run(jobs) { job in
+            let worker = try self.take()
+            defer { self.put(worker) }
+            try body(job, worker)
+        }
     }
 }

@@ -89,6 +89,20 @@ public struct InferenceEngine {
         }
     }
 
+    /// The tiler for streaming an image `width` input pixels wide (see `StreamingProcessor`). An automatic tile is
+    /// capped so that one strip of Float output, 3 · (tile·s) · (width·s) values, stays within `stripBudget` bytes;
+    /// peak memory then no longer grows with the image. A given `--tile` is kept.
+    public func streamingTiler(width: Int, stripBudget: Int = 384 << 20) throws -> Tiler? {
+        guard case .auto = options.tile else { return try tiler(height: Int.max / 4, width: Int.max / 4) }
+        let s = max(loaded.traits.scale, 1), m = max(loaded.traits.sizeMultiple, 1)
+        let memory = options.availableMemory ?? SystemMemory.available() / 2
+        let automatic = Tiler.autoTileSize(availableMemory: memory, bytesPerPixel: bytesPerPixel())
+        let cap = max(64, stripBudget / max(1, 4 * 3 * s * s * width)) / m * m
+        var capped = options
+        capped.tile = .size(max(m, min(automatic, cap)))
+        return try InferenceEngine(loaded, options: capped).tiler(height: Int.max / 4, width: Int.max / 4)
+    }
+
     /// A rough peak memory per input pixel: three Float maps as wide as the widest layer, at the output scale
     /// (resnet_9blocks measures about 2.3 KB per pixel; this gives 3 KB).
     func bytesPerPixel() -> Int {

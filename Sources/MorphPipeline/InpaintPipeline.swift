@@ -67,12 +67,7 @@ public enum InpaintPipeline {
     public static func run(_ jobs: [BatchJob], model: LoadedModel, options: ImageRunOptions, label: String,
                            manifest: ManifestTracking? = nil) throws -> BatchSummary {
         try check(model)
-        let pool = ModelPool(model)
-        let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
-                                 interactive: options.interactive, manifest: manifest)
-        return runner.run(jobs) { job in
-            let worker = try pool.take()
-            defer { pool.put(worker) }
+        return ModelPool(model).runBatch(jobs, options: options, label: label, manifest: manifest) { job, worker in
             try process(job, model: worker, options: options)
         }
     }

@@ -107,6 +107,6 @@ final class ScratchPool {
     func release(_ storage: TensorStorage) {
         lock.lock(); defer { lock.unlock() }
         free.append(storage)
-        if free.count > 4 { free.sort { $0.count > $1.count }; free.removeLast(free.count - 4) }
+        if free.count > 8 { free.sort { $0.count > $1.count }; free.removeLast(free.count - 8) }
     }
 }

@@ -18,8 +18,7 @@ extension Tensor {
         let geo = try Tensor.geometry("conv2d", channels: shape[1], height: shape[2], width: shape[3],
                                       kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding, dilation: dilation)
         let out = Tensor(zeros: [shape[0], cout, geo.outH, geo.outW], zeroed: false)
-        Tensor.convForward(input: self, weight: weight, geometry: geo, output: out)
-        if let bias { Tensor.addChannelBias(out, bias) }
+        Tensor.convForward(input: self, weight: weight, geometry: geo, output: out, bias: bias)
         return Tensor.record(out, "conv2d", inputs: bias.map { [self, weight, $0] } ?? [self, weight]) { [weak self] g in
             guard let x = self else { return [nil, nil, nil] }
             let gx: Tensor? = x.requiresGrad ? Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: x.shape[0]) : nil
@@ -87,11 +86,31 @@ extension Tensor {
                             stride: stride, padding: padding, dilation: dilation, outH: outH, outW: outW)
     }
 
-    /// output[n] = W · im2col(input[n]); W is [Cout, K] with K = geometry.columnRows.
-    static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor) {
+    /// output[n] = W · im2col(input[n]) (+ bias); W is [Cout, K] with K = geometry.columnRows.
+    ///
+    /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), and stride-1
+    /// kernels with few output channels as the transposed op of the swapped conv (see `ConvAlgorithm`).
+    static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor, bias: Tensor? = nil,
+                            algorithm: ConvAlgorithm = .auto) {
         let cout = weight.shape[0], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
         let batch = input.shape[0]
+        switch algorithm.resolved(geo, outputChannels: cout, forward: true) {
+        case .winograd:
+            Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
+                               pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
+                               bias: bias.map { UnsafePointer($0.data) }, dst: output.data, outH: geo.outH, outW: geo.outW)
+            return
+        case .swapped:
+            output.fill(0)
+            convInputGradient(input, weight: flippedTransposed(weight), geometry: geo.swapped(outputChannels: cout),
+                              batch: batch, into: output, algorithm: .im2col)
+            if let bias { addChannelBias(output, bias) }
+            return
+        case .auto, .im2col:
+            break
+        }
+        defer { if let bias { addChannelBias(output, bias) } }
         if geo.isPointwise {
             for n in 0..<batch {
                 BLAS.sgemm(m: cout, n: outPixels, k: k, a: weight.data, lda: k, b: input.data + n * inPlane, ldb: outPixels,
@@ -115,16 +134,41 @@ extension Tensor {
     }
 
     /// The image-side tensor [N, channels, height, width] = col2im(Wᵀ · g[n]); g is [N, Cout, outH, outW].
-    static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int) -> Tensor {
+    ///
+    /// `.auto` runs 3×3 stride-1 kernels with enough channels as a Winograd correlation of g with the rotated,
+    /// transposed kernel, and stride-1 kernels with few g channels as the forward op of the swapped conv.
+    static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int,
+                                  algorithm: ConvAlgorithm = .auto) -> Tensor {
+        let method = algorithm.resolved(geo, outputChannels: g.shape[1], forward: false)
+        let result = Tensor(zeros: [batch, geo.channels, geo.height, geo.width], zeroed: method == .im2col && !geo.isPointwise)
+        convInputGradient(g, weight: weight, geometry: geo, batch: batch, into: result, algorithm: method)
+        return result
+    }
+
+    /// `convInputGradient` into `result`, which must hold zeros when the method resolves to `.im2col`.
+    static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int, into result: Tensor,
+                                  algorithm: ConvAlgorithm) {
         let cout = g.shape[1], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
-        let result = Tensor(zeros: [batch, geo.channels, geo.height, geo.width], zeroed: !geo.isPointwise)
+        switch algorithm.resolved(geo, outputChannels: cout, forward: false) {
+        case .winograd:
+            Winograd.correlate(src: g.data, batch: batch, channels: cout, height: geo.outH, width: geo.outW,
+                               pad: 2 - geo.padding, weight: weight.data, outChannels: geo.channels, transposed: true,
+                               dst: result.data, outH: geo.height, outW: geo.width)
+            return
+        case .swapped:
+            convForward(input: g, weight: flippedTransposed(weight), geometry: geo.swapped(outputChannels: cout),
+                        output: result, algorithm: .im2col)
+            return
+        case .auto, .im2col:
+            break
+        }
         if geo.isPointwise {
             for n in 0..<batch {
                 BLAS.sgemm(transA: true, m: k, n: outPixels, k: cout, a: weight.data, lda: k, b: g.data + n * cout * outPixels,
                            ldb: outPixels, c: result.data + n * inPlane, ldc: outPixels)
             }
-            return result
+            return
         }
         let band = geo.bandRows()
         let scratch = ScratchPool.shared.acquire(k * band * geo.outW)
@@ -139,7 +183,6 @@ extension Tensor {
                 row += rows
             }
         }
-        return result
     }
 
     /// dW [rows, K] = Σₙ g[n] · im2col(input[n])ᵀ, where `g` holds `rows` channels over the column side.

@@ -14,6 +14,9 @@ public enum BLAS {
 
     /// Sets OpenBLAS' own thread count.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// OpenBLAS' current thread count.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
 }
 
 extension Tensor {

@@ -49,12 +49,29 @@ extension Tensor {
     /// Mean and biased variance of `count` floats (two passes in Double).
     static func meanVariance(_ p: UnsafePointer<Float>, _ count: Int) -> (Double, Double) {
         guard count > 0 else { return (0, 0) }
-        var s: Double = 0
-        for i in 0..<count { s += Double(p[i]) }
+        // Eight Double lanes per pass (the lanes are summed at the end), then the tail.
+        let body = count & ~7
+        var s8 = SIMD8<Double>()
+        var i = 0
+        while i < body { s8 += widen(p + i); i += 8 }
+        var s = s8.sum()
+        while i < count { s += Double(p[i]); i += 1 }
         let mean = s / Double(count)
-        var q: Double = 0
-        for i in 0..<count { let d = Double(p[i]) - mean; q += d * d }
+        let m8 = SIMD8<Double>(repeating: mean)
+        var q8 = SIMD8<Double>()
+        i = 0
+        while i < body { let d = widen(p + i) - m8; q8 += d * d; i += 8 }
+        var q = q8.sum()
+        while i < count { let d = Double(p[i]) - mean; q += d * d; i += 1 }
         return (mean, q / Double(count))
+    }
+
+    /// Eight floats at `p`, as Doubles.
+    @inline(__always)
+    static func widen(_ p: UnsafePointer<Float>) -> SIMD8<Double> {
+        let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        return SIMD8<Double>(Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]),
+                             Double(v[4]), Double(v[5]), Double(v[6]), Double(v[7]))
     }
 
     /// Instance normalisation (`torch.nn.functional.instance_norm`): each (sample, channel) plane is

@@ -6,16 +6,7 @@ extension Tensor {
     /// - Throws: `TensorError.wrongRank`, `TensorError.invalidArgument` for a non-positive kernel or stride,
     ///   padding above kernel / 2, or a window larger than the padded input.
     public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
-        let (n, c, h, w) = try planeDims("avgPool2d")
-        let s = stride ?? kernel
-        guard kernel >= 1, s >= 1, padding >= 0, padding <= kernel / 2 else {
-            throw TensorError.invalidArgument(op: "avgPool2d",
-                "kernel \(kernel), stride \(s), padding \(padding) invalid (padding must be at most half the kernel)")
-        }
-        guard h + 2 * padding >= kernel, w + 2 * padding >= kernel else {
-            throw TensorError.invalidArgument(op: "avgPool2d", "kernel \(kernel) larger than padded input of shape \(shape)")
-        }
-        let oh = (h + 2 * padding - kernel) / s + 1, ow = (w + 2 * padding - kernel) / s + 1
+        let (n, c, h, w, s, oh, ow) = try poolGeometry("avgPool2d", kernel: kernel, stride: stride, padding: padding)
         let out = Tensor(zeros: [n, c, oh, ow], zeroed: false)
         let src = data, dst = out.data
         let inPlane = h * w, outPlane = oh * ow
@@ -58,6 +49,25 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// Checks pooling arguments against a [N, C, H, W] input and returns its sizes, the stride and the output size.
+    /// - Throws: `TensorError.wrongRank`, `TensorError.invalidArgument` for a non-positive kernel or stride,
+    ///   padding above kernel / 2, or a window larger than the padded input.
+    func poolGeometry(_ op: String, kernel: Int, stride: Int?, padding: Int) throws
+        -> (n: Int, c: Int, h: Int, w: Int, stride: Int, outH: Int, outW: Int) {
+        let (n, c, h, w) = try planeDims(op)
+        let s = stride ?? kernel
+        guard kernel >= 1, s >= 1, padding >= 0, padding <= kernel / 2 else {
+            throw TensorError.invalidArgument(op: op,
+                "kernel \(kernel), stride \(s), padding \(padding) invalid (padding must be at most half the kernel)")
+        }
+        guard h + 2 * padding >= kernel, w + 2 * padding >= kernel else {
+            throw TensorError.invalidArgument(op: op, "kernel \(kernel) larger than padded input of shape \(shape)")
+        }
+        return (n, c, h, w, s, (h + 2 * padding - kernel) / s + 1, (w + 2 * padding - kernel) / s + 1)
+    }
+}
+
 /// Argmax positions of a max-pooling forward pass (one per output element), kept for its backward pass.
 final class PoolIndices {
     let pointer: UnsafeMutablePointer<Int32>
@@ -74,16 +84,7 @@ extension Tensor {
     /// - Throws: `TensorError.wrongRank`, `TensorError.invalidArgument` for a non-positive kernel or stride,
     ///   padding above kernel / 2, or a window larger than the padded input.
     public func maxPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
-        let (n, c, h, w) = try planeDims("maxPool2d")
-        let s = stride ?? kernel
-        guard kernel >= 1, s >= 1, padding >= 0, padding <= kernel / 2 else {
-            throw TensorError.invalidArgument(op: "maxPool2d",
-                "kernel \(kernel), stride \(s), padding \(padding) invalid (padding must be at most half the kernel)")
-        }
-        guard h + 2 * padding >= kernel, w + 2 * padding >= kernel else {
-            throw TensorError.invalidArgument(op: "maxPool2d", "kernel \(kernel) larger than padded input of shape \(shape)")
-        }
-        let oh = (h + 2 * padding - kernel) / s + 1, ow = (w + 2 * padding - kernel) / s + 1
+        let (n, c, h, w, s, oh, ow) = try poolGeometry("maxPool2d", kernel: kernel, stride: stride, padding: padding)
         let out = Tensor(zeros: [n, c, oh, ow], zeroed: false)
         let indices = PoolIndices(count: out.count)
         let src = data, dst = out.data, idx = indices.pointer

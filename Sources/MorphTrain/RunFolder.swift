@@ -121,6 +121,7 @@ struct RunCheckpoint {
         var schedules: [String: [String: String]]
         var pools: [String: PoolState]
         var dropout: [String: [String]]
+        var generators: [String: [String]]?
     }
 
     struct PoolState: Codable {
@@ -155,7 +156,8 @@ struct RunCheckpoint {
         for (name, layer) in model.dropoutLayers { dropout[name] = layer.rng.state.map { String($0) } }
         let state = State(position: position, optimizers: optimizers,
                           schedules: Dictionary(uniqueKeysWithValues: schedules.map { ($0.0, $0.1.state.mapValues { String($0) }) }),
-                          pools: pools, dropout: dropout)
+                          pools: pools, dropout: dropout,
+                          generators: model.generators.mapValues { $0.state.map { String($0) } })
         var metadata = stamp
         metadata[RunCheckpoint.stateKey] = String(decoding: try RunFolder.encode(state), as: UTF8.self)
         let stateData = try SafeTensors.serialize(tensors, metadata: metadata)
@@ -213,6 +215,9 @@ struct RunCheckpoint {
                     return t
                 }
                 try pool.restore(images: images, rng: SeededRNG(state: try RunCheckpoint.words(saved.rng, url)))
+            }
+            for (name, words) in state.generators ?? [:] where model.generators[name] != nil {
+                model.generators[name] = SeededRNG(state: try RunCheckpoint.words(words, url))
             }
             for (name, layer) in model.dropoutLayers {
                 guard let words = state.dropout[name] else { throw TrainError.runState(file: url.path, "no state for \(name)") }

@@ -40,16 +40,21 @@ public final class TrainLog {
         do { handle = try FileHandle(forWritingTo: url) } catch {
             throw TrainError.io(file: url.path, "cannot open for appending: \(error.localizedDescription)")
         }
-        handle?.seekToEndOfFile()
+        do { _ = try handle?.seekToEnd() } catch {
+            throw TrainError.io(file: url.path, "cannot seek to the end: \(error.localizedDescription)")
+        }
     }
 
     deinit { try? handle?.close() }
 
     /// Appends one row (to memory and the file).
-    public func append(iteration: Int, epoch: Int, losses: [String: Float], lr: Double, seconds: Double) {
+    /// - Throws: `TrainError.io` naming the log when the row cannot be written.
+    public func append(iteration: Int, epoch: Int, losses: [String: Float], lr: Double, seconds: Double) throws {
         let row = (iteration, epoch, lossNames.map { Double(losses[$0] ?? .nan) }, lr, seconds)
         rows.append(row)
-        handle?.write(Data((line(row) + "\n").utf8))
+        do { try handle?.write(contentsOf: Data((line(row) + "\n").utf8)) } catch {
+            throw TrainError.io(file: url.path, "cannot append a row: \(error.localizedDescription)")
+        }
     }
 
     private func line(_ r: (iteration: Int, epoch: Int, losses: [Double], lr: Double, seconds: Double)) -> String {

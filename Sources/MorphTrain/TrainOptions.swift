@@ -92,6 +92,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     // Run
     public var seed: UInt64 = 0
     public var saveEpochFreq: Int = 5
+    /// Also save the `latest` checkpoint every this many iterations (the reference's `--save_latest_freq`).
+    public var saveLatestFreq: Int = 5000
     public var displayFreq: Int = 400
     /// Stop after this many iterations in total (nil: run all epochs).
     public var maxSteps: Int?
@@ -136,6 +138,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         case prefetch
         case seed
         case saveEpochFreq = "save_epoch_freq"
+        case saveLatestFreq = "save_latest_freq"
         case displayFreq = "display_freq"
         case maxSteps = "max_steps"
     }
@@ -184,6 +187,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         try positive("load-size", loadSize)
         try positive("crop-size", cropSize)
         try positive("save-epoch-freq", saveEpochFreq)
+        try positive("save-latest-freq", saveLatestFreq)
         try positive("display-freq", displayFreq)
         try positive("prefetch", prefetch)
         guard nEpochs >= 0, nEpochsDecay >= 0, totalEpochs > 0 else {
@@ -193,6 +197,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         guard lr > 0, lr.isFinite else { throw TrainError.badOption(option: "lr", value: "\(lr)", "must be positive") }
         guard beta1 >= 0, beta1 < 1 else { throw TrainError.badOption(option: "beta1", value: "\(beta1)", "must be in [0, 1)") }
         if let m = maxSteps { try positive("max-steps", m) }
+        if model == .pix2pix && poolSize > 0 {
+            throw TrainError.badOption(option: "pool-size", value: "\(poolSize)", "pix2pix uses no image pool (as the reference)")
+        }
         if let m = maxDatasetSize { try positive("max-dataset-size", m) }
         if preprocess.rawValue.contains("crop"), cropSize > loadSize, preprocess != .crop {
             throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "is larger than --load-size \(loadSize)")

@@ -18,7 +18,10 @@ public struct TrainEvents {
 /// The shared training loop of the GAN translators: epochs over a prefetched dataset, one
 /// `TranslationModel.step` per batch, the learning-rate policy stepped at the end of each epoch,
 /// `log.csv` rows, the report every `--display-freq` steps, checkpoints at the end of each epoch
-/// (per-epoch copies every `--save-epoch-freq`) and when `--max-steps` stops the run.
+/// (per-epoch copies every `--save-epoch-freq`), every `--save-latest-freq` iterations, and when
+/// `--max-steps` or `requestStop()` stops the run.
+/// The plateau policy watches the epoch's mean of the model's headline loss (cycle_A or G_L1); the
+/// reference passes it a constant 0, which only counts epochs.
 ///
 /// A resumed run restores weights, optimizer moments, schedules, pools and every generator, and
 /// sees the same batches (see `EpochPlan`), so it continues exactly where the interrupted one stood.
@@ -36,6 +39,8 @@ public final class Trainer {
     /// Where the run stands.
     public private(set) var position = TrainPosition()
     private let log: TrainLog
+    private let stopLock = NSLock()
+    private var stopFlag = false
 
     /// Starts a new run in `run` (which must not hold a checkpoint yet) or, with `resume`, continues the
     /// one there with its saved options; `maxSteps` (when given) replaces the saved limit.
@@ -78,6 +83,21 @@ public final class Trainer {
         log = try TrainLog(url: run.log, lossNames: model.lossNames, keepUpTo: resume ? position.iteration : nil)
     }
 
+    /// Asks the loop to stop after the current step, saving the `latest` checkpoint first (safe to call
+    /// from any thread, e.g. a SIGINT handler).
+    public func requestStop() {
+        stopLock.lock()
+        stopFlag = true
+        stopLock.unlock()
+    }
+
+    /// Whether `requestStop()` was called.
+    public var stopRequested: Bool {
+        stopLock.lock()
+        defer { stopLock.unlock() }
+        return stopFlag
+    }
+
     /// The learning rate of the first optimizer.
     public var learningRate: Double { model.optimizers.first?.optimizer.lr ?? 0 }
 
@@ -86,7 +106,7 @@ public final class Trainer {
     @discardableResult
     public func train(events: TrainEvents = TrainEvents()) throws -> TrainPosition {
         let checkpoint = RunCheckpoint(run: run, options: options)
-        func reachedLimit() -> Bool { options.maxSteps.map { position.iteration >= $0 } ?? false }
+        func reachedLimit() -> Bool { stopRequested || (options.maxSteps.map { position.iteration >= $0 } ?? false) }
         while position.epoch <= options.totalEpochs && !reachedLimit() {
             let plan = EpochPlan(count: dataset.count, batchSize: options.batchSize, seed: options.seed,
                                  epoch: position.epoch, shuffle: !options.serialBatches)
@@ -101,10 +121,13 @@ public final class Trainer {
                 position.epochBatch += 1
                 position.epochLossSum += Double(losses[model.headlineLoss] ?? 0)
                 position.seconds += seconds
-                log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
+                try log.append(iteration: position.iteration, epoch: position.epoch, losses: losses, lr: learningRate,
                            seconds: seconds)
                 events.stepped(position, losses)
                 if position.iteration % options.displayFreq == 0 { try writeReport() }
+                if position.iteration % options.saveLatestFreq == 0, position.epochBatch < plan.batchCount {
+                    try checkpoint.save(model: model, schedules: schedules, position: position, epochTag: nil)
+                }
             }
             if reachedLimit() && position.epochBatch < plan.batchCount { break }
             // End of the epoch: the learning-rate policy, then checkpoints.

@@ -21,6 +21,8 @@ public protocol TranslationModel: AnyObject {
     func step(realA: Tensor, realB: Tensor) throws -> [String: Float]
     /// The latest step's images, first of the batch, as (name, `[1, 3, H, W]` in [−1, 1]), in grid order.
     var visuals: [(String, Tensor)] { get }
+    /// The model's own generators (the gradient penalty's interpolation weights), saved for resume.
+    var generators: [String: SeededRNG] { get set }
 }
 
 extension TranslationModel {
@@ -59,6 +61,8 @@ enum NetworkFactory {
 /// forward both cycles; with D_A and D_B frozen, G loss = GAN(D_A(G_A(A))) + GAN(D_B(G_B(B)))
 /// + λA·|G_B(G_A(A)) − A|₁ + λB·|G_A(G_B(B)) − B|₁ + identity terms λB·λid·|G_A(B) − B|₁ + λA·λid·|G_B(A) − A|₁,
 /// backward and Adam step; then each D on real vs pooled fake, loss × 0.5, and the D step.
+/// With wgangp the D loss adds the gradient penalty at interpolates of the real and pooled fake images
+/// (the reference defines `cal_gradient_penalty` but its models never call it; Morph applies it as WGAN-GP says).
 public final class CycleGANModel: TranslationModel {
     public let gA: MorphModel, gB: MorphModel, dA: MorphModel, dB: MorphModel
     /// Adam over G_A and G_B's parameters, and over D_A and D_B's.
@@ -68,6 +72,8 @@ public final class CycleGANModel: TranslationModel {
     public let gan: GANLoss
     public let lambdaA: Float, lambdaB: Float, lambdaIdentity: Float
     public private(set) var visuals: [(String, Tensor)] = []
+    /// Draws the gradient penalty's interpolation weights (wgangp).
+    public var penaltyRNG: SeededRNG
     private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
 
     /// Builds fresh networks for `options`.
@@ -88,6 +94,12 @@ public final class CycleGANModel: TranslationModel {
         lambdaA = Float(options.lambdaA)
         lambdaB = Float(options.lambdaB)
         lambdaIdentity = Float(options.lambdaIdentity)
+        penaltyRNG = SeededRNG(seed: EpochPlan.mix(options.seed, 0x5747_4750, 1))
+    }
+
+    public var generators: [String: SeededRNG] {
+        get { ["penalty": penaltyRNG] }
+        set { if let r = newValue["penalty"] { penaltyRNG = r } }
     }
 
     public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
@@ -139,24 +151,31 @@ public final class CycleGANModel: TranslationModel {
                 "G": lossG.item]
     }
 
-    /// The reference's `backward_D_basic` loss: (GAN(D(real), real) + GAN(D(fake), fake)) × 0.5.
+    /// The reference's `backward_D_basic` loss: (GAN(D(real), real) + GAN(D(fake), fake)) × 0.5,
+    /// plus the gradient penalty for wgangp.
     private func discriminatorLoss(_ d: MorphModel, real: Tensor, fake: Tensor) throws -> Tensor {
         let lossReal = try gan(try d(real), isReal: true)
         let lossFake = try gan(try d(fake.detached()), isReal: false)
-        return try (lossReal + lossFake) * 0.5
+        let loss = try (lossReal + lossFake) * 0.5
+        guard gan.mode == .wgangp else { return loss }
+        let alpha = (0..<real.shape[0]).map { _ in penaltyRNG.nextUniform() }
+        return try loss + GradientPenalty.penalty(d, real: real, fake: fake, alpha: alpha)
     }
 }
 
 /// pix2pix (Isola et al., CVPR 2017): one generator G: A→B and a conditional discriminator D on
 /// concat(A, B), trained as `pix2pix_model.Pix2PixModel.optimize_parameters`: forward G; the D step
 /// first — (GAN(D(A, G(A)), fake) + GAN(D(A, B), real)) × 0.5 — then, with D frozen, the G step on
-/// GAN(D(A, G(A)), real) + λL1·|G(A) − B|₁. The reference uses no image pool here.
+/// GAN(D(A, G(A)), real) + λL1·|G(A) − B|₁. The reference uses no image pool here. With wgangp the
+/// D loss adds the gradient penalty at interpolates of concat(A, B) and concat(A, G(A)).
 public final class Pix2PixModel: TranslationModel {
     public let g: MorphModel, d: MorphModel
     public let optimizerG: Adam, optimizerD: Adam
     public let gan: GANLoss
     public let lambdaL1: Float
     public private(set) var visuals: [(String, Tensor)] = []
+    /// Draws the gradient penalty's interpolation weights (wgangp).
+    public var penaltyRNG: SeededRNG
     private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
 
     /// Builds fresh networks for `options`.
@@ -171,6 +190,12 @@ public final class Pix2PixModel: TranslationModel {
         optimizerD = NetworkFactory.adam(d.parameters(), options)
         gan = GANLoss(mode: options.ganMode)
         lambdaL1 = Float(options.lambdaL1)
+        penaltyRNG = SeededRNG(seed: EpochPlan.mix(options.seed, 0x5747_4750, 1))
+    }
+
+    public var generators: [String: SeededRNG] {
+        get { ["penalty": penaltyRNG] }
+        set { if let r = newValue["penalty"] { penaltyRNG = r } }
     }
 
     public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
@@ -189,7 +214,13 @@ public final class Pix2PixModel: TranslationModel {
         optimizerD.zeroGrad()
         let lossDFake = try gan(try d(try Tensor.concat([realA, fakeB.detached()], dim: 1)), isReal: false)
         let lossDReal = try gan(try d(try Tensor.concat([realA, realB], dim: 1)), isReal: true)
-        let lossD = try (lossDFake + lossDReal) * 0.5
+        var lossD = try (lossDFake + lossDReal) * 0.5
+        if gan.mode == .wgangp {
+            let alpha = (0..<realA.shape[0]).map { _ in penaltyRNG.nextUniform() }
+            lossD = try lossD + GradientPenalty.penalty(d, real: try Tensor.concat([realA, realB], dim: 1),
+                                                        fake: try Tensor.concat([realA, fakeB.detached()], dim: 1),
+                                                        alpha: alpha)
+        }
         try lossD.backward()
         try optimizerD.step()
 

@@ -7,7 +7,8 @@ import TestSupport
 
 /// One full CycleGAN step and one full pix2pix step against PyTorch (`gen/train.py`): the same float32
 /// initial weights and inputs, PyTorch computing in float64. Losses, every parameter's gradient, and
-/// every parameter and buffer after the Adam steps must agree.
+/// every parameter and buffer after the Adam steps must agree; then a second step on new images
+/// (losses, gradients, running statistics), which sees everything the first step changed.
 ///
 /// Tolerances: 1e-4 relative everywhere, plus an absolute floor for near-zero elements —
 /// gradients 1e-5 × the network's largest gradient; weights and buffers 1e-6 × the tensor's largest
@@ -82,6 +83,34 @@ final class StepParityTests: XCTestCase {
                 if let (i, _) = worst {
                     XCTFail("\(name) \(key) after the step: element \(i) is \(a[i]), PyTorch \(e[i])", file: file, line: line)
                 }
+            }
+        }
+        try checkSecondStep(model, fx, lossNames: lossNames, file: file, line: line)
+    }
+
+    /// A second step on new images: its losses, its gradients (which depend on every weight the first
+    /// step updated) and the running statistics after it.
+    private func checkSecondStep(_ model: TranslationModel, _ fx: Fixture, lossNames: [String],
+                                 file: StaticString, line: UInt) throws {
+        let losses = try model.step(realA: try fx.copy("step2.real_A"), realB: try fx.copy("step2.real_B"))
+        for name in lossNames {
+            let expected = try fx.tensor("loss2." + name).item
+            let actual = try XCTUnwrap(losses[name], "loss \(name)", file: file, line: line)
+            assertClose([actual], [expected], rtol: 1e-4, atol: 1e-6, "step 2 loss \(name)", file: file, line: line)
+        }
+        for (name, net, _) in model.networks {
+            let gradKeys = fx.tensors.keys.filter { $0.hasPrefix("grad2.\(name).") }
+            let floor = 1e-5 * (gradKeys.compactMap { fx.tensors[$0]?.values.map(abs).max() }.max() ?? 0)
+            for (key, p) in net.namedParameters() {
+                let g = try fx.tensor("grad2.\(name).\(key)")
+                assertClose(p.grad?.values ?? [], g.values, rtol: 1e-4, atol: Float(floor), "step 2 \(name) grad \(key)",
+                            file: file, line: line)
+            }
+            for (key, b) in net.namedBuffers() {
+                let after = try fx.tensor("after2.\(name).\(key)")
+                let scale = after.values.map(abs).max() ?? 0
+                assertClose(b.values, after.values, rtol: 1e-4, atol: 1e-6 * scale, "step 2 \(name) \(key)",
+                            file: file, line: line)
             }
         }
     }

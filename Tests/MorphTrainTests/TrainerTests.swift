@@ -40,6 +40,26 @@ final class TrainerTests: XCTestCase {
         var o = TrainTestData.tinyCycleGAN()
         o.noDropout = false
         o.nEpochs = 2; o.nEpochsDecay = 4
+        try checkResume(o, data: data, root: root, lossColumns: ["G_A", "D_B"], stopsAt: (epoch: 3, batch: 2))
+    }
+
+    /// The same for pix2pix with wgangp: batch-norm statistics and the penalty's generator resume too.
+    func testResumeMatchesUninterruptedRunPix2PixWGANGP() throws {
+        let root = try TrainTestData.folder()
+        let data = root.appendingPathComponent("data")
+        try TrainTestData.invertedPairs(root: data, count: 5, size: 32)
+        var o = TrainTestData.tinyPix2Pix()
+        o.ganMode = .wgangp
+        o.batchSize = 2
+        o.lrPolicy = .step; o.lrDecayIters = 3
+        o.nEpochs = 12; o.nEpochsDecay = 0
+        // 5 images in batches of 2: three batches per epoch, the last of one image.
+        try checkResume(o, data: data, root: root, lossColumns: ["G_GAN", "D_real", "D_fake"], stopsAt: (epoch: 4, batch: 1))
+    }
+
+    private func checkResume(_ base: TrainOptions, data: URL, root: URL, lossColumns: [String],
+                             stopsAt: (epoch: Int, batch: Int), file: StaticString = #filePath, line: UInt = #line) throws {
+        var o = base
         o.maxSteps = 20
         let straight = try Trainer(options: o, data: data, run: root.appendingPathComponent("straight"), resume: false)
         try straight.train()
@@ -47,29 +67,30 @@ final class TrainerTests: XCTestCase {
         o.maxSteps = 10
         let first = try Trainer(options: o, data: data, run: root.appendingPathComponent("resumed"), resume: false)
         try first.train()
-        XCTAssertEqual(first.position.iteration, 10)
-        XCTAssertEqual(first.position.epoch, 3)
-        XCTAssertEqual(first.position.epochBatch, 2)
-        var again = TrainOptions(model: .cyclegan)
+        XCTAssertEqual(first.position.iteration, 10, file: file, line: line)
+        XCTAssertEqual(first.position.epoch, stopsAt.epoch, file: file, line: line)
+        XCTAssertEqual(first.position.epochBatch, stopsAt.batch, file: file, line: line)
+        var again = TrainOptions(model: base.model)
         again.maxSteps = 20
         let resumed = try Trainer(options: again, data: nil, run: root.appendingPathComponent("resumed"), resume: true)
-        XCTAssertEqual(resumed.options.ngf, 4, "the resumed run uses its saved options")
-        XCTAssertEqual(resumed.position.iteration, 10)
-        XCTAssertEqual(resumed.learningRate, first.learningRate)
+        XCTAssertEqual(resumed.options.ngf, base.ngf, "the resumed run uses its saved options", file: file, line: line)
+        XCTAssertEqual(resumed.position.iteration, 10, file: file, line: line)
+        XCTAssertEqual(resumed.learningRate, first.learningRate, file: file, line: line)
         try resumed.train()
-        XCTAssertEqual(resumed.position.iteration, straight.position.iteration)
-        XCTAssertEqual(resumed.position.epoch, straight.position.epoch)
-        XCTAssertEqual(resumed.position.epochBatch, straight.position.epochBatch)
-        XCTAssertEqual(resumed.learningRate, straight.learningRate)
-        XCTAssertLessThan(straight.learningRate, o.lr, "the linear policy decayed the rate")
+        XCTAssertEqual(resumed.position.iteration, straight.position.iteration, file: file, line: line)
+        XCTAssertEqual(resumed.position.epoch, straight.position.epoch, file: file, line: line)
+        XCTAssertEqual(resumed.position.epochBatch, straight.position.epochBatch, file: file, line: line)
+        XCTAssertEqual(resumed.learningRate, straight.learningRate, file: file, line: line)
+        XCTAssertLessThan(straight.learningRate, o.lr, "the policy decayed the rate", file: file, line: line)
         let a = TrainTestData.weights(straight.model), b = TrainTestData.weights(resumed.model)
-        XCTAssertEqual(Set(a.keys), Set(b.keys))
-        for key in a.keys.sorted() where a[key] != b[key] { XCTFail("\(key) differs after resuming") }
+        XCTAssertEqual(Set(a.keys), Set(b.keys), file: file, line: line)
+        for key in a.keys.sorted() where a[key] != b[key] { XCTFail("\(key) differs after resuming", file: file, line: line) }
         let logA = try readLog(root.appendingPathComponent("straight/log.csv"))
         let logB = try readLog(root.appendingPathComponent("resumed/log.csv"))
-        XCTAssertEqual(logA.count, 20)
-        XCTAssertEqual(logA.map { $0["G_A"] }, logB.map { $0["G_A"] })
-        XCTAssertEqual(logA.map { $0["D_B"] }, logB.map { $0["D_B"] })
+        XCTAssertEqual(logA.count, 20, file: file, line: line)
+        for column in lossColumns {
+            XCTAssertEqual(logA.map { $0[column] }, logB.map { $0[column] }, column, file: file, line: line)
+        }
     }
 
     /// The run folder: options, log columns, report with embedded PNGs and SVG curves, per-epoch
@@ -157,6 +178,39 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(options: more, data: nil, run: runURL, resume: true)) { error in
             XCTAssertTrue("\(error)".contains("latest_net_G_A.safetensors"), "\(error)")
         }
+    }
+
+    /// `--save-latest-freq` checkpoints mid-epoch; `requestStop()` (Ctrl-C in the CLI) ends the run after the
+    /// current step with a checkpoint that resumes.
+    func testSaveLatestFreqAndRequestedStop() throws {
+        let root = try TrainTestData.folder()
+        let data = root.appendingPathComponent("data")
+        try TrainTestData.unpaired(root: data, countA: 3, countB: 2, size: 36)
+        var o = TrainTestData.tinyCycleGAN()
+        o.saveLatestFreq = 2
+        let runURL = root.appendingPathComponent("run")
+        let trainer = try Trainer(options: o, data: data, run: runURL, resume: false)
+        let run = RunFolder(runURL)
+        func marker() -> Int? {
+            (try? Data(contentsOf: run.latestMarker)).flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) }?["iteration"]
+        }
+        var seen: [Int: Int?] = [:]
+        var events = TrainEvents()
+        events.stepped = { position, _ in
+            seen[position.iteration] = marker()
+            if position.iteration == 4 { trainer.requestStop() }
+        }
+        let position = try trainer.train(events: events)
+        XCTAssertEqual(position.iteration, 4)
+        XCTAssertEqual(seen[2] ?? nil, nil, "nothing saved before iteration 2")
+        XCTAssertEqual(seen[3] ?? nil, 2, "saved at iteration 2, mid-epoch")
+        XCTAssertEqual(seen[4] ?? nil, 3, "saved at the end of epoch 1")
+        XCTAssertEqual(marker(), 4, "the stop saved its checkpoint")
+        var more = TrainOptions(model: .cyclegan)
+        more.maxSteps = 5
+        let resumed = try Trainer(options: more, data: nil, run: runURL, resume: true)
+        XCTAssertEqual(resumed.position.iteration, 4)
+        XCTAssertEqual(try resumed.train().iteration, 5)
     }
 
     /// log.csv rows as dictionaries by column.

@@ -8,9 +8,9 @@ extension BenchSuite {
     static func modelCases() -> [BenchCase] {
         [
             forward("resnet9_ngf64_256", arch: "resnet_9blocks", options: [:], input: [1, 3, 256, 256], quick: true),
-            forward("unet256_ngf64_256", arch: "unet_256", options: ["use_dropout": "false"], input: [1, 3, 256, 256],
-                    quick: false, eval: true),
-            forward("rrdbnet_x4_64", arch: "rrdbnet", options: [:], input: [1, 3, 64, 64], quick: false),
+            forward("unet256_256", arch: "unet_256", options: ["use_dropout": "false"], input: [1, 3, 256, 256],
+                    quick: true, eval: true),
+            forward("rrdbnet_x4_64", arch: "rrdbnet", options: [:], input: [1, 3, 64, 64], quick: true),
             forward("srvgg_x4_128", arch: "srvgg", options: ["num_conv": "32"], input: [1, 3, 128, 128], quick: true),
         ]
     }

@@ -60,6 +60,7 @@ public enum BenchSuite {
         ]
         list += modelCases()
         list += trainCases()
+        list += streamingCases()
         return list
     }
 

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Convolution records carry sgemm_ratio: their GFLOP/s over cblas_sgemm 2048³ in the same run. \
         With --pytorch, bench/pytorch_reference.py times the same work with PyTorch on this machine and \
-        each record gets vs_pytorch = Morph seconds / PyTorch seconds.
+        each record gets vs_pytorch = Morph seconds / PyTorch seconds; PyTorch times each case right after Morph.
         """)
 
     @Flag(help: "One JSON object per line.")
@@ -31,13 +31,14 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let bench = quick ? Benchmark(warmup: 1, repeats: 3, budgetSeconds: 5) : Benchmark(warmup: 1, repeats: 7, budgetSeconds: 20)
-        let reference = pytorch ? try PyTorchReference.run(script: pytorchScript, quick: quick, filter: filter) : [:]
+        let reference = pytorch ? try PyTorchReference.session(script: pytorchScript, quick: quick) : nil
         if !json {
             print("name".padding(toLength: 30, withPad: " ", startingAt: 0) + "   seconds    GFLOP/s  sgemm_ratio  vs_pytorch")
         }
         _ = try BenchSuite.run(quick: quick, filter: filter, benchmark: bench) { record in
             var r = record
-            if let torch = reference[r.name] {
+            // PyTorch times the same case right after Morph, so both see the same machine load.
+            if let torch = try? reference?.seconds(r.name) {
                 r.pytorchSeconds = torch
                 r.vsPytorch = r.seconds / torch
             }
@@ -46,7 +47,7 @@ struct BenchCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 if let data = try? encoder.encode(r), let line = String(data: data, encoding: .utf8) { print(line) }
             } else {
-                func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "-" }
+                func f(_ v: Double?, _ fmt: String) -> String { String(format: fmt, v ?? .nan).replacingOccurrences(of: "nan", with: "  -") }
                 print(r.name.padding(toLength: 30, withPad: " ", startingAt: 0)
                       + f(r.seconds, "%10.4f") + f(r.gflops, "%11.1f") + f(r.sgemmRatio, "%13.2f") + f(r.vsPytorch, "%12.2f"))
             }

@@ -83,7 +83,7 @@ struct TrainArguments: ParsableArguments {
     @Option(help: "U-Net downsamplings (default: 8 for unet_256, 7 for unet_128).")
     var numDowns: Int?
 
-    @Option(help: "GAN objective (default: lsgan for CycleGAN, vanilla for pix2pix). wgangp is not supported.")
+    @Option(help: "GAN objective (default: lsgan for CycleGAN, vanilla for pix2pix). wgangp adds the gradient penalty.")
     var ganMode: GANMode?
     @Option(name: .customLong("lambda-a"), help: "Weight of the A→B→A cycle loss.")
     var lambdaA = 10.0
@@ -132,6 +132,8 @@ struct TrainArguments: ParsableArguments {
     var seed: UInt64 = 0
     @Option(help: "Keep the networks of every N-th epoch.")
     var saveEpochFreq = 5
+    @Option(help: "Also save the latest checkpoint every N steps.")
+    var saveLatestFreq = 5000
     @Option(help: "Regenerate report.html every N steps.")
     var displayFreq = 400
     @Option(help: "Stop after this many steps in total (checkpointing first).")
@@ -140,7 +142,7 @@ struct TrainArguments: ParsableArguments {
     func check() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
         for (name, value) in [("ngf", ngf), ("ndf", ndf), ("n-layers-d", nLayersD), ("batch-size", batchSize),
-                              ("load-size", loadSize), ("crop-size", cropSize), ("save-epoch-freq", saveEpochFreq),
+                              ("load-size", loadSize), ("crop-size", cropSize), ("save-epoch-freq", saveEpochFreq), ("save-latest-freq", saveLatestFreq),
                               ("display-freq", displayFreq), ("prefetch", prefetch)] where value <= 0 {
             throw ValidationError("--\(name) must be positive, got \(value)")
         }
@@ -168,7 +170,7 @@ struct TrainArguments: ParsableArguments {
         o.batchSize = batchSize; o.loadSize = loadSize; o.cropSize = cropSize; o.preprocess = preprocess
         o.noFlip = noFlip; o.direction = direction; o.serialBatches = serialBatches
         o.maxDatasetSize = maxDatasetSize; o.prefetch = prefetch
-        o.seed = seed; o.saveEpochFreq = saveEpochFreq; o.displayFreq = displayFreq; o.maxSteps = maxSteps
+        o.seed = seed; o.saveEpochFreq = saveEpochFreq; o.saveLatestFreq = saveLatestFreq; o.displayFreq = displayFreq; o.maxSteps = maxSteps
         return o
     }
 
@@ -185,6 +187,19 @@ struct TrainArguments: ParsableArguments {
             throw failure(TrainError.runState(file: out, "holds a \(trainer.options.model.rawValue) run, not \(model.rawValue)"))
         }
         let events = TrainProgress.events(for: trainer)
+        // Ctrl-C stops after the current step with a checkpoint; a second Ctrl-C quits at once
+        // (every file is written by temp + rename, so the last checkpoint stays valid either way).
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        var interrupted = false
+        interrupt.setEventHandler {
+            if interrupted { Foundation.exit(130) }
+            interrupted = true
+            trainer.requestStop()
+            events.message("interrupted: stopping after this step and saving a checkpoint (Ctrl-C again to quit now)")
+        }
+        interrupt.resume()
+        defer { interrupt.cancel() }
         do {
             let position = try trainer.train(events: events)
             events.message("stopped at iteration \(position.iteration), epoch \(position.epoch); run in \(out)")

@@ -39,10 +39,18 @@ struct TranslateCommand: ParsableCommand {
                                    + "first (exact; about half a forward pass per norm layer); tile normalises each tile alone."))
     var normStats: NormStatisticsMode?
 
+    @Option(help: "Resize each input to this width (keeping the aspect ratio) before translating, as the reference's scale_width.")
+    var loadSize: Int?
+
+    func validate() throws {
+        if let loadSize { guard (4...65536).contains(loadSize) else { throw ValidationError("--load-size must be between 4 and 65536") } }
+    }
+
     func run() throws {
         let inference = InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize, normStatistics: normStats)
         let options = ImageRunOptions(format: output.format?.imageFormat, quality: output.quality,
-                                      skipExisting: output.skipExisting, jobs: output.jobs, inference: inference)
+                                      skipExisting: output.skipExisting, jobs: output.jobs, inference: inference,
+                                      loadSize: loadSize)
         let runner = ImageCommandRunner(inputs: inputs, output: output.output, model: model.model,
                                         arch: model.architecture.arch, architectureOptions: model.architecture.dictionary,
                                         direction: direction, task: .translate(eval: eval, seed: seed), options: options)

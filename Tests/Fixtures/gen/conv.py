@@ -25,9 +25,44 @@ CONVT_CASES = [
 ]
 
 
+# 3×3 stride-1 cases with ≥ 8 channels on both sides: Morph runs these through Winograd F(2×2, 3×3)
+# (forward, input gradient, and convTranspose2d with stride 1). Drawn from their own generator so the
+# cases above keep their values.
+WINOGRAD_CONV_CASES = [
+    ("k3_wino_c8", 1, 8, 8, 6, 6, 3, 1, 1, 1, True),
+    ("k3_wino_odd_nobias", 1, 16, 12, 7, 9, 3, 1, 1, 1, False),
+    ("k3_wino_pad0_batch2", 2, 12, 16, 9, 8, 3, 1, 0, 1, True),
+    ("k3_wino_pad2", 1, 8, 10, 5, 7, 3, 1, 2, 1, True),
+    ("k3_wino_batch2_nobias", 2, 24, 8, 11, 13, 3, 1, 1, 1, False),
+    ("k3_wino_c32_48", 1, 32, 48, 19, 23, 3, 1, 1, 1, True),
+]
+WINOGRAD_CONVT_CASES = [
+    ("k3_s1_wino", 2, 16, 12, 7, 9, 3, 1, 1, 0, 1, True),
+    ("k3_s1_wino_pad0", 1, 8, 24, 6, 5, 3, 1, 0, 0, 1, False),
+]
+
+# Stride-1 cases with few output channels (conv) or few input channels (convTranspose2d): Morph runs these
+# as the other direction of the swapped conv.
+SWAP_CONV_CASES = [
+    ("k7_swap_c16_to3", 1, 16, 3, 12, 11, 7, 1, 0, 1, True),
+    ("k3_swap_c12_to2_batch2", 2, 12, 2, 9, 7, 3, 1, 1, 1, False),
+    ("k5_swap_c8_to3_dilation2", 1, 8, 3, 13, 12, 5, 1, 3, 2, True),
+    ("k4_swap_c6_to1_pad1", 1, 6, 1, 8, 9, 4, 1, 1, 1, True),
+]
+SWAP_CONVT_CASES = [
+    ("k3_s1_swap_c3_to16", 1, 3, 16, 6, 7, 3, 1, 1, 0, 1, True),
+    ("k7_s1_swap_c2_to8_batch2", 2, 2, 8, 5, 6, 7, 1, 3, 0, 1, False),
+]
+
+
 def generate(folder):
-    g = seeded(100)
-    for name, n, cin, cout, h, w, k, s, p, d, has_bias in CONV_CASES:
+    write_cases(folder, seeded(100), CONV_CASES, CONVT_CASES)
+    write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES)
+    write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
+
+
+def write_cases(folder, g, conv_cases, convt_cases):
+    for name, n, cin, cout, h, w, k, s, p, d, has_bias in conv_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
         weight = torch.randn(cout, cin, k, k, generator=g).mul_(0.3).requires_grad_()
         bias = torch.randn(cout, generator=g).requires_grad_() if has_bias else None
@@ -38,7 +73,7 @@ def generate(folder):
              {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
               "grad_bias": bias.grad if bias is not None else None},
              stride=s, padding=p, dilation=d)
-    for name, n, cin, cout, h, w, k, s, p, op, d, has_bias in CONVT_CASES:
+    for name, n, cin, cout, h, w, k, s, p, op, d, has_bias in convt_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
         weight = torch.randn(cin, cout, k, k, generator=g).mul_(0.3).requires_grad_()
         bias = torch.randn(cout, generator=g).requires_grad_() if has_bias else None

@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 
 from gen._common import save
-from gen.models import NLayerDiscriminator, ResnetGenerator, UnetGenerator
+from gen.models import NLayerDiscriminator, PixelDiscriminator, ResnetGenerator, UnetGenerator
 
 
 def init_weights(net, gain=0.02):
@@ -148,10 +148,54 @@ def cyclegan_case(folder):
     snapshot(tensors, "after.", nets)
     for k, v in losses.items():
         tensors["loss." + k] = v.detach().reshape([1])
+    # A second step on new images: Adam's moments and the updated weights carry over.
+    real_A2 = torch.rand([1, 3, 32, 32], generator=gen) * 2 - 1
+    real_B2 = torch.rand([1, 3, 32, 32], generator=gen) * 2 - 1
+    tensors["step2.real_A"], tensors["step2.real_B"] = real_A2, real_B2
+    second = {}
+    losses2 = cyclegan_step(G_A, G_B, D_A, D_B, opt_G, opt_D, real_A2.double(), real_B2.double(), gan, opt,
+                            before_D_step=lambda: grads(second, nets))
+    add_second_step(tensors, second, losses2, nets)
     meta_nets = {"G_A": ["resnet_9blocks", g_opts], "G_B": ["resnet_9blocks", g_opts],
                  "D_A": ["basic", d_opts], "D_B": ["basic", d_opts]}
     save(folder, "train_cyclegan_step", tensors, nets=json.dumps(meta_nets, sort_keys=True),
          options=json.dumps(opt, sort_keys=True))
+
+
+def pix2pix_step(G, D, opt_G, opt_D, real_A, real_B, gan, opt, record_grads):
+    """The reference's Pix2PixModel.optimize_parameters: D step first, then G against the updated D."""
+    l1 = nn.L1Loss()
+    fake_B = G(real_A)
+    set_requires_grad([D], True)
+    opt_D.zero_grad()
+    fake_AB = torch.cat((real_A, fake_B), 1)
+    loss_D_fake = gan(D(fake_AB.detach()), False)
+    real_AB = torch.cat((real_A, real_B), 1)
+    loss_D_real = gan(D(real_AB), True)
+    loss_D = (loss_D_fake + loss_D_real) * 0.5
+    loss_D.backward()
+    record_grads({"D": D})
+    opt_D.step()
+    set_requires_grad([D], False)
+    opt_G.zero_grad()
+    loss_G_GAN = gan(D(torch.cat((real_A, fake_B), 1)), True)
+    loss_G_L1 = l1(fake_B, real_B) * opt["lambda_L1"]
+    loss_G = loss_G_GAN + loss_G_L1
+    loss_G.backward()
+    record_grads({"G": G})
+    opt_G.step()
+    return dict(G_GAN=loss_G_GAN, G_L1=loss_G_L1, D_real=loss_D_real, D_fake=loss_D_fake, D=loss_D, G=loss_G)
+
+
+def add_second_step(tensors, second, losses, nets):
+    """Stores the second step's losses (loss2.*), gradients (grad2.*) and buffers (after2.*)."""
+    for k, v in second.items():
+        tensors["grad2." + k[len("grad."):]] = v
+    for k, v in losses.items():
+        tensors["loss2." + k] = v.detach().reshape([1])
+    for name, net in nets.items():
+        for k, b in net.named_buffers():
+            tensors["after2." + name + "." + k] = b.clone()
 
 
 def pix2pix_case(folder):
@@ -176,36 +220,64 @@ def pix2pix_case(folder):
     opt_G = adam(G.parameters(), opt["lr"], opt["beta1"])
     opt_D = adam(D.parameters(), opt["lr"], opt["beta1"])
 
-    fake_B = G(real_A)
-    # D step first (pix2pix_model.optimize_parameters)
-    set_requires_grad([D], True)
-    opt_D.zero_grad()
-    fake_AB = torch.cat((real_A, fake_B), 1)
-    loss_D_fake = gan(D(fake_AB.detach()), False)
-    real_AB = torch.cat((real_A, real_B), 1)
-    loss_D_real = gan(D(real_AB), True)
-    loss_D = (loss_D_fake + loss_D_real) * 0.5
-    loss_D.backward()
-    grads(tensors, {"D": D})
-    opt_D.step()
-    # then the G step against the updated D
-    set_requires_grad([D], False)
-    opt_G.zero_grad()
-    loss_G_GAN = gan(D(torch.cat((real_A, fake_B), 1)), True)
-    loss_G_L1 = l1(fake_B, real_B) * opt["lambda_L1"]
-    loss_G = loss_G_GAN + loss_G_L1
-    loss_G.backward()
-    grads(tensors, {"G": G})
-    opt_G.step()
+    losses = pix2pix_step(G, D, opt_G, opt_D, real_A, real_B, gan, opt, lambda nets_: grads(tensors, nets_))
     snapshot(tensors, "after.", nets)
-    losses = dict(G_GAN=loss_G_GAN, G_L1=loss_G_L1, D_real=loss_D_real, D_fake=loss_D_fake, D=loss_D, G=loss_G)
     for k, v in losses.items():
         tensors["loss." + k] = v.detach().reshape([1])
+    real_A2 = torch.rand([1, 3, 32, 32], generator=gen) * 2 - 1
+    real_B2 = torch.rand([1, 3, 32, 32], generator=gen) * 2 - 1
+    tensors["step2.real_A"], tensors["step2.real_B"] = real_A2, real_B2
+    second = {}
+    losses2 = pix2pix_step(G, D, opt_G, opt_D, real_A2.double(), real_B2.double(), gan, opt,
+                           lambda nets_: grads(second, nets_))
+    add_second_step(tensors, second, losses2, nets)
     meta_nets = {"G": ["unet_256", g_opts], "D": ["basic", d_opts]}
     save(folder, "train_pix2pix_step", tensors, nets=json.dumps(meta_nets, sort_keys=True),
          options=json.dumps(opt, sort_keys=True))
 
 
+def cal_gradient_penalty(netD, real_data, fake_data, alpha, constant=1.0, lambda_gp=10.0):
+    """The reference's networks.cal_gradient_penalty, type 'mixed', with alpha given ([N, 1])."""
+    alpha = alpha.expand(real_data.shape[0], real_data.nelement() // real_data.shape[0]).contiguous().view(
+        *real_data.shape)
+    interpolatesv = alpha * real_data + ((1 - alpha) * fake_data)
+    interpolatesv.requires_grad_(True)
+    disc_interpolates = netD(interpolatesv)
+    gradients = torch.autograd.grad(outputs=disc_interpolates, inputs=interpolatesv,
+                                    grad_outputs=torch.ones(disc_interpolates.size(), dtype=real_data.dtype),
+                                    create_graph=True, retain_graph=True, only_inputs=True)
+    gradients = gradients[0].view(real_data.size(0), -1)
+    return (((gradients + 1e-16).norm(2, dim=1) - constant) ** 2).mean() * lambda_gp
+
+
+def penalty_case(folder, name, net, arch, options, channels, size, seed):
+    """The gradient penalty of one discriminator on a batch of 2, its parameter gradients and buffers."""
+    torch.manual_seed(seed)
+    init_weights(net)
+    gen = torch.Generator().manual_seed(seed + 1)
+    real = torch.rand([2, channels, size, size], generator=gen) * 2 - 1
+    fake = torch.rand([2, channels, size, size], generator=gen) * 2 - 1
+    alpha = torch.rand([2, 1], generator=gen)
+    tensors = {"real": real, "fake": fake, "alpha": alpha.reshape([2])}
+    for k, v in net.state_dict().items():
+        tensors["init." + k] = v.clone()
+    net.double().train()
+    penalty = cal_gradient_penalty(net, real.double(), fake.double(), alpha.double())
+    penalty.backward()
+    tensors["penalty"] = penalty.detach().reshape([1])
+    for k, p in net.named_parameters():
+        tensors["grad." + k] = p.grad
+    for k, b in net.named_buffers():
+        tensors["after." + k] = b
+    save(folder, "train_penalty_" + name, tensors, arch=arch, options=json.dumps(options, sort_keys=True))
+
+
 def generate(folder):
     cyclegan_case(folder)
     pix2pix_case(folder)
+    penalty_case(folder, "nlayer_instance", NLayerDiscriminator(3, ndf=4, n_layers=3, norm="instance"), "basic",
+                 dict(input_nc="3", ndf="4", norm="instance"), 3, 32, 20)
+    penalty_case(folder, "nlayer_batch", NLayerDiscriminator(6, ndf=4, n_layers=2, norm="batch"), "n_layers",
+                 dict(input_nc="6", ndf="4", norm="batch", n_layers="2"), 6, 24, 21)
+    penalty_case(folder, "pixel_none", PixelDiscriminator(3, ndf=4, norm="none"), "pixel",
+                 dict(input_nc="3", ndf="4", norm="none"), 3, 8, 22)

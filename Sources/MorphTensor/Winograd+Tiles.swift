@@ -1,0 +1,130 @@
+import Foundation
+
+extension Winograd {
+    /// V_ξ[c, t] = (Bᵀ d B)_ξ for the 4×4 input tile d of channel c and tile `first + t`; V is [16][C][count].
+    ///
+    /// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. The row pass runs over whole padded row segments, and
+    /// the column pass over 8 tiles at once (even and odd lanes of two 16-wide loads).
+    static func transformInput(_ image: UnsafePointer<Float>, channels: Int, layout lay: TileLayout, first: Int, count: Int,
+                               into v: UnsafeMutablePointer<Float>, serial: Bool) {
+        let span = 2 * min(count, lay.tilesW) + 48
+        Parallel.chunks(serial ? 1 : channels, minChunk: 1) { part in
+            let range = serial ? 0..<channels : part
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * span) { buf in
+                guard let rows = buf.baseAddress else { return }
+                rows.initialize(repeating: 0, count: 8 * span)
+                for c in range {
+                    let plane = image + c * lay.height * lay.width
+                    lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
+                        let n = tj1 - tj0, len = 2 * n + 2, x0 = 2 * tj0 - lay.pad
+                        for r in 0..<4 {
+                            lay.copyRow(plane, row: 2 * ti - lay.pad + r, column: x0, count: len, into: rows + r * span)
+                        }
+                        let d0 = rows, d1 = rows + span, d2 = rows + 2 * span, d3 = rows + 3 * span
+                        let e0 = rows + 4 * span, e1 = rows + 5 * span, e2 = rows + 6 * span, e3 = rows + 7 * span
+                        var i = 0
+                        while i < len {
+                            let a = load16(d0 + i), b = load16(d1 + i), cc = load16(d2 + i), d = load16(d3 + i)
+                            store(a - cc, e0 + i)
+                            store(b + cc, e1 + i)
+                            store(cc - b, e2 + i)
+                            store(b - d, e3 + i)
+                            i += 16
+                        }
+                        let dst = v + c * count + offset, position = channels * count
+                        for row in 0..<4 {
+                            let e = rows + (4 + row) * span, out = dst + 4 * row * position
+                            var j = 0
+                            while j < n {
+                                let lo = load16(e + 2 * j), hi = load16(e + 2 * j + 2)
+                                let c0 = lo.evenHalf, c1 = lo.oddHalf, c2 = hi.evenHalf, c3 = hi.oddHalf
+                                let left = n - j
+                                storePartial(c0 - c2, out + j, left)
+                                storePartial(c1 + c2, out + position + j, left)
+                                storePartial(c2 - c1, out + 2 * position + j, left)
+                                storePartial(c1 - c3, out + 3 * position + j, left)
+                                j += 8
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out[k] = Aᵀ M_k A (+ bias[k]) for every tile of the block; M is [16][K][count].
+    ///
+    /// Aᵀ = [1 1 1 0; 0 1 −1 −1]. Eight tiles at a time; the 2×2 results are interleaved into two
+    /// output row segments, clipped at the bottom and right edges.
+    static func transformOutput(_ m: UnsafePointer<Float>, channels k: Int, layout lay: TileLayout, first: Int, count: Int,
+                                bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, serial: Bool) {
+        let span = 2 * min(count, lay.tilesW) + 32
+        let position = k * count
+        Parallel.chunks(serial ? 1 : k, minChunk: 1) { part in
+            let range = serial ? 0..<k : part
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * span) { buf in
+                guard let top = buf.baseAddress else { return }
+                let bottom = top + span
+                for ch in range {
+                    let b = bias.map { $0[ch] } ?? 0
+                    let plane = out + ch * lay.outH * lay.outW
+                    lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
+                        let n = tj1 - tj0, src = m + ch * count + offset
+                        var j = 0
+                        while j < n {
+                            @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(src + xi * position + j) }
+                            let s00 = p(0) + p(4) + p(8), s01 = p(1) + p(5) + p(9)
+                            let s02 = p(2) + p(6) + p(10), s03 = p(3) + p(7) + p(11)
+                            let s10 = p(4) - p(8) - p(12), s11 = p(5) - p(9) - p(13)
+                            let s12 = p(6) - p(10) - p(14), s13 = p(7) - p(11) - p(15)
+                            let y00 = s00 + s01 + s02 + b, y01 = s01 - s02 - s03 + b
+                            let y10 = s10 + s11 + s12 + b, y11 = s11 - s12 - s13 + b
+                            let t = top + 2 * j, u = bottom + 2 * j
+                            for l in 0..<8 {
+                                t[2 * l] = y00[l]; t[2 * l + 1] = y01[l]
+                                u[2 * l] = y10[l]; u[2 * l + 1] = y11[l]
+                            }
+                            j += 8
+                        }
+                        let oy = 2 * ti, ox = 2 * tj0, w = min(2 * n, lay.outW - ox)
+                        (plane + oy * lay.outW + ox).update(from: top, count: w)
+                        if oy + 1 < lay.outH { (plane + (oy + 1) * lay.outW + ox).update(from: bottom, count: w) }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always) static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    /// Stores the first `min(8, count)` lanes of `v` at `p`.
+    @inline(__always) static func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count >= 8 {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+        } else {
+            for l in 0..<count { p[l] = v[l] }
+        }
+    }
+}
+
+extension TileLayout {
+    /// Copies `count` values of image row `row` starting at column `column` into `dst`, with zeros outside the image.
+    @inline(__always)
+    func copyRow(_ plane: UnsafePointer<Float>, row: Int, column: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
+        guard row >= 0, row < height else { dst.update(repeating: 0, count: count); return }
+        let lo = min(count, max(0, -column)), hi = max(lo, min(count, width - column))
+        if lo > 0 { dst.update(repeating: 0, count: lo) }
+        if hi > lo { (dst + lo).update(from: plane + row * width + column + lo, count: hi - lo) }
+        if hi < count { (dst + hi).update(repeating: 0, count: count - hi) }
+    }
+}

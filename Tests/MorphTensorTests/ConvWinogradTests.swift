@@ -1,0 +1,105 @@
+import XCTest
+@testable import MorphTensor
+import TestSupport
+
+/// Winograd F(2×2, 3×3): the fast path itself against PyTorch fixtures, against the im2col path on
+/// random inputs (odd sizes, batches, paddings 0–2, blocks that split tile rows), and finite differences.
+final class ConvWinogradTests: XCTestCase {
+    func testWinogradForwardAndInputGradientMatchPyTorch() throws {
+        try OpsCheck.each("conv_k3_wino") { name in
+            let f = try Fixture.load(name)
+            let x = try f.tensor("x"), w = try f.tensor("weight"), bias = f.tensors["bias"]
+            let geo = try Tensor.geometry("test", channels: x.shape[1], height: x.shape[2], width: x.shape[3], kernel: (3, 3),
+                                          stride: f.int("stride"), padding: f.int("padding"), dilation: f.int("dilation"))
+            XCTAssertTrue(Winograd.profitable(geo, inner: x.shape[1], outer: w.shape[0]), "\(name) should take Winograd")
+            XCTAssertTrue(Winograd.profitable(geo, inner: w.shape[0], outer: x.shape[1]), "\(name) gradient should take Winograd")
+            let expected = try f.tensor("out")
+            let out = Tensor(zeros: expected.shape, zeroed: false)
+            Tensor.convForward(input: x, weight: w, geometry: geo, output: out, bias: bias, algorithm: .winograd)
+            assertClose(out, shape: expected.shape, expected.values, "\(name) winograd out")
+            let gx = Tensor.convInputGradient(try f.tensor("r"), weight: w, geometry: geo, batch: x.shape[0], algorithm: .winograd)
+            assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) winograd grad_x")
+        }
+    }
+
+    func testWinogradConvTransposeStride1MatchesPyTorch() throws {
+        try OpsCheck.each("convT_k3_s1_wino") { name in
+            let f = try Fixture.load(name)
+            let x = try f.tensor("x"), w = try f.tensor("weight"), bias = f.tensors["bias"]
+            let expected = try f.tensor("out")
+            let geo = ConvGeometry(channels: w.shape[1], height: expected.shape[2], width: expected.shape[3], kernelH: 3, kernelW: 3,
+                                   stride: 1, padding: try f.int("padding"), dilation: 1, outH: x.shape[2], outW: x.shape[3])
+            XCTAssertTrue(Winograd.profitable(geo, inner: w.shape[0], outer: w.shape[1]), "\(name) should take Winograd")
+            let out = Tensor.convInputGradient(x, weight: w, geometry: geo, batch: x.shape[0], algorithm: .winograd)
+            if let bias { Tensor.addChannelBias(out, bias) }
+            assertClose(out, shape: expected.shape, expected.values, "\(name) winograd out")
+            let gx = Tensor(zeros: x.shape, zeroed: false)
+            Tensor.convForward(input: try f.tensor("r"), weight: w, geometry: geo, output: gx, algorithm: .winograd)
+            assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) winograd grad_x")
+        }
+    }
+
+    func testWinogradAgreesWithIm2colOnRandomInputs() throws {
+        // (batch, cin, cout, height, width, padding, bias, block cap in tiles)
+        let cases: [(Int, Int, Int, Int, Int, Int, Bool, Int)] = [
+            (1, 8, 8, 1, 1, 1, true, .max), (2, 9, 17, 13, 6, 0, true, 5), (1, 16, 8, 2, 31, 2, false, 3),
+            (1, 33, 20, 17, 17, 1, true, .max), (3, 8, 12, 10, 3, 1, true, 7), (1, 64, 48, 40, 37, 1, false, 40),
+            (1, 10, 11, 3, 3, 0, false, .max),
+        ]
+        var rng = SeededRNG(seed: 21)
+        for (n, cin, cout, h, w, pad, hasBias, cap) in cases {
+            let label = "n\(n) \(cin)→\(cout) \(h)×\(w) p\(pad) cap \(cap)"
+            let x = Tensor.normal([n, cin, h, w], rng: &rng)
+            let weight = Tensor.normal([cout, cin, 3, 3], std: 0.3, rng: &rng)
+            let bias = hasBias ? Tensor.normal([cout], rng: &rng) : nil
+            let geo = try Tensor.geometry("test", channels: cin, height: h, width: w, kernel: (3, 3), stride: 1, padding: pad, dilation: 1)
+            let reference = Tensor(zeros: [n, cout, geo.outH, geo.outW], zeroed: false)
+            Tensor.convForward(input: x, weight: weight, geometry: geo, output: reference, bias: bias, algorithm: .im2col)
+            let fast = Tensor(zeros: reference.shape)
+            Winograd.correlate(src: x.data, batch: n, channels: cin, height: h, width: w, pad: pad, weight: weight.data,
+                               outChannels: cout, transposed: false, bias: bias.map { UnsafePointer($0.data) }, dst: fast.data,
+                               outH: geo.outH, outW: geo.outW, maxBlockTiles: cap)
+            assertClose(fast, shape: reference.shape, reference.values, atol: 1e-4, "\(label) forward")
+
+            let g = Tensor.normal(reference.shape, rng: &rng)
+            let gradReference = Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: n, algorithm: .im2col)
+            let gradFast = Tensor(zeros: x.shape)
+            Winograd.correlate(src: g.data, batch: n, channels: cout, height: geo.outH, width: geo.outW, pad: 2 - pad,
+                               weight: weight.data, outChannels: cin, transposed: true, dst: gradFast.data, outH: h, outW: w,
+                               maxBlockTiles: cap)
+            assertClose(gradFast, shape: x.shape, gradReference.values, atol: 1e-4, "\(label) input gradient")
+        }
+    }
+
+    func testWinogradGradientsAgreeWithFiniteDifferences() throws {
+        var rng = SeededRNG(seed: 4)
+        let x = Tensor.normal([1, 8, 5, 6], rng: &rng)
+        let w = Tensor.normal([8, 8, 3, 3], std: 0.3, rng: &rng)
+        let b = Tensor.normal([8], rng: &rng)
+        let geo = try Tensor.geometry("test", channels: 8, height: 5, width: 6, kernel: (3, 3), stride: 1, padding: 1, dilation: 1)
+        XCTAssertTrue(Winograd.profitable(geo, inner: 8, outer: 8))
+        try OpsCheck.gradients("conv2d winograd p1", [x, w, b]) { t in
+            try t[0].conv2d(weight: t[1], bias: t[2], padding: 1)
+        }
+        let wt = Tensor.normal([8, 8, 3, 3], std: 0.3, rng: &rng)
+        try OpsCheck.gradients("convTranspose2d winograd s1 p1", [x, wt, b]) { t in
+            try t[0].convTranspose2d(weight: t[1], bias: t[2], padding: 1)
+        }
+    }
+
+    func testLargeImageCrossesBlocksAndStillMatchesPointwiseSum() throws {
+        // An all-ones 3×3 kernel over a constant image: interior pixels are 9·Cin, corners 4·Cin, edges 6·Cin.
+        let x = Tensor.ones([1, 8, 300, 257])
+        let w = Tensor.ones([8, 8, 3, 3])
+        let geo = try Tensor.geometry("test", channels: 8, height: 300, width: 257, kernel: (3, 3), stride: 1, padding: 1, dilation: 1)
+        let tiles = 150 * 129
+        XCTAssertLessThan(Winograd.blockTiles(inner: 8, outer: 8, totalTiles: tiles), tiles, "the image should need several blocks")
+        let y = Tensor(zeros: [1, 8, 300, 257], zeroed: false)
+        Tensor.convForward(input: x, weight: w, geometry: geo, output: y, algorithm: .winograd)
+        XCTAssertEqual(y.data[150 * 257 + 100], 72)
+        XCTAssertEqual(y.data[0], 32)
+        XCTAssertEqual(y.data[299 * 257 + 256], 32)
+        XCTAssertEqual(y.data[257 + 256], 48)
+        XCTAssertEqual(y.data[300 * 257 + 299 * 257 + 7], 48)
+    }
+}
