@@ -56,7 +56,7 @@ public enum RecipeParser {
         guard case .mapping(let top) = root else {
             throw RecipeError(file: file.path, issues: [issue(root, "a recipe is a mapping with 'steps:' or one step's keys")])
         }
-        let base = file.deletingLastPathComponent()
+        let base = file.absoluteURL.standardizedFileURL.deletingLastPathComponent()
         var name: String?
         var stepNodes: [Node] = []
         if top.keys.contains(where: { $0.string == "steps" }) {

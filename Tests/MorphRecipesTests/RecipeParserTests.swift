@@ -171,6 +171,19 @@ final class RecipeParserTests: XCTestCase {
         }
     }
 
+    func testPathsOfARecipeNamedRelativeToTheCurrentFolderResolveFromItsFolder() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("recipes"), withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder.path))
+        let recipe = try RecipeParser.parse("task: upscale\nmodel: ../weights/x4.pth\ninput: ../photos\noutput: ../out\n",
+                                            file: URL(fileURLWithPath: "recipes/r.yaml"),
+                                            environment: RecipeEnvironment(checkFiles: false))
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        XCTAssertEqual(URL(fileURLWithPath: recipe.steps[0].input.path).resolvingSymlinksInPath().path, root + "/photos")
+        XCTAssertEqual(URL(fileURLWithPath: recipe.steps[0].model ?? "").resolvingSymlinksInPath().path, root + "/weights/x4.pth")
+    }
+
     func testYamlSyntaxErrorHasPosition() throws {
         XCTAssertThrowsError(try parse("steps:\n  - task: upscale\n    model: [unclosed\n")) { error in
             let e = error as! RecipeError
