@@ -63,10 +63,11 @@ public struct ImageRunOptions {
 
 /// Runs translate and upscale over files: load, model, write, one job at a time or in parallel.
 public enum ImagePipeline {
-    /// Processes every job; a failing file is reported and the batch goes on.
+    /// Processes every job; a failing file is reported and the batch goes on. With `manifest`, jobs it marks
+    /// done with this model are skipped and every finished job is recorded.
     public static func run(_ jobs: [BatchJob], model: LoadedModel, task: ImageTask, options: ImageRunOptions,
-                           label: String) -> BatchSummary {
-        ModelPool(model).runBatch(jobs, options: options, label: label) { job, worker in
+                           label: String, manifest: ManifestTracking? = nil) -> BatchSummary {
+        ModelPool(model).runBatch(jobs, options: options, label: label, manifest: manifest) { job, worker in
             try process(job, model: worker, task: task, options: options)
         }
     }
@@ -199,10 +200,10 @@ final class ModelPool {
 
     /// Runs `body` on every job through a `BatchRunner` (progress, failures, `--jobs`), each call with a model
     /// copy of its own.
-    func runBatch(_ jobs: [BatchJob], options: ImageRunOptions, label: String,
+    func runBatch(_ jobs: [BatchJob], options: ImageRunOptions, label: String, manifest: ManifestTracking? = nil,
                   _ body: @escaping (BatchJob, LoadedModel) throws -> Void) -> BatchSummary {
         let runner = BatchRunner(skipExisting: options.skipExisting, parallelJobs: options.jobs, label: label,
-                                 interactive: options.interactive)
+                                 interactive: options.interactive, manifest: manifest)
         return runner.run(jobs) { job in
             let worker = try self.take()
             defer { self.put(worker) }

@@ -38,7 +38,13 @@ public enum InpaintPipeline {
     /// The jobs for `inputs`, each with its mask as companion (nil when the folder has none: that job fails alone).
     /// - Throws: `PipelineError.usage` for missing inputs or masks, or output paths that would overwrite inputs.
     public static func plan(inputs: [String], masks: String, output: String, format: ImageFormat?) throws -> [BatchJob] {
-        let jobs = try JobPlanner.plan(inputs: inputs, output: output, format: format)
+        try attachMasks(masks, to: JobPlanner.plan(inputs: inputs, output: output, format: format))
+    }
+
+    /// `jobs` with their masks as companions: the one mask file for all, or the mask of each input's stem from a
+    /// mask folder (nil when the folder has none: that job fails alone).
+    /// - Throws: `PipelineError.usage` when `masks` does not exist.
+    public static func attachMasks(_ masks: String, to jobs: [BatchJob]) throws -> [BatchJob] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: masks, isDirectory: &isDir) else {
             throw PipelineError.usage("\(masks): no such mask file or folder")
@@ -58,9 +64,10 @@ public enum InpaintPipeline {
     }
 
     /// Processes every job; a failing file (no mask, wrong size, no hole, unreadable) is reported and the batch goes on.
-    public static func run(_ jobs: [BatchJob], model: LoadedModel, options: ImageRunOptions, label: String) throws -> BatchSummary {
+    public static func run(_ jobs: [BatchJob], model: LoadedModel, options: ImageRunOptions, label: String,
+                           manifest: ManifestTracking? = nil) throws -> BatchSummary {
         try check(model)
-        return ModelPool(model).runBatch(jobs, options: options, label: label) { job, worker in
+        return ModelPool(model).runBatch(jobs, options: options, label: label, manifest: manifest) { job, worker in
             try process(job, model: worker, options: options)
         }
     }

@@ -147,23 +147,23 @@ public enum ModelLoader {
         return LoadedModel(model: model, file: url, spec: spec, configuration: configuration, stateDict: dict)
     }
 
-    /// Resolves `--model`: a checkpoint file, or a folder (or a run folder's `checkpoints/`) holding `*net_G_A` /
-    /// `*net_G_B` (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints, `latest_` first.
-    /// - Throws: `PipelineError.model` when nothing suitable exists.
+    /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`
+    /// (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints (directly or in its
+    /// `checkpoints/`), the `latest_` ones first, or the name of a built-in model (`BuiltinModels`).
+    /// - Throws: `PipelineError.model` when nothing suitable exists; a name that is neither a file nor a
+    ///   built-in gets the list of built-ins.
     public static func resolve(_ path: String, direction: Direction = .aToB) throws -> URL {
-        let url = URL(fileURLWithPath: path)
+        var url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            if BuiltinModels.isBuiltin(path) || BuiltinModels.looksLikeName(path) { return try BuiltinModels.locate(path) }
             throw PipelineError.model(file: path, "no such checkpoint file or folder")
         }
         guard isDir.boolValue else { return url }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        let nested = url.appendingPathComponent("checkpoints")
+        if FileManager.default.fileExists(atPath: nested.appendingPathComponent("latest").path) { url = nested }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
         let checkpoints = names.filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
-        // A `morph train` run folder keeps its networks in checkpoints/.
-        let sub = url.appendingPathComponent("checkpoints")
-        if checkpoints.isEmpty, FileManager.default.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue {
-            return try resolve(sub.path, direction: direction)
-        }
         let wanted = direction == .aToB ? "net_G_A" : "net_G_B"
         func stem(_ n: String) -> String { URL(fileURLWithPath: n).deletingPathExtension().lastPathComponent }
         for suffix in [wanted, "net_G"] {

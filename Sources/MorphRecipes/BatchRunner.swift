@@ -38,6 +38,20 @@ public struct BatchSummary: Sendable {
     public init() {}
 }
 
+/// A manifest a batch consults and appends to: jobs done before with the same model are skipped, and each
+/// finished job is recorded as done or failed.
+public struct ManifestTracking {
+    /// The manifest of the output folder.
+    public let manifest: Manifest
+    /// The hash of the model the jobs run (see `Manifest.modelHash`).
+    public let modelHash: String
+
+    public init(manifest: Manifest, modelHash: String) {
+        self.manifest = manifest
+        self.modelHash = modelHash
+    }
+}
+
 /// Runs a per-file operation over many jobs: a failing file is reported as
 /// `morph: PATH: CAUSE` and the batch goes on; the summary says what happened.
 public struct BatchRunner {
@@ -49,8 +63,12 @@ public struct BatchRunner {
     public var label: String
     /// Whether progress is drawn as a redrawn bar (nil: when stderr is a terminal).
     public var interactive: Bool?
+    /// The manifest to resume from and record into (`morph run`), if any.
+    public var manifest: ManifestTracking?
 
-    public init(skipExisting: Bool = false, parallelJobs: Int = 1, label: String = "morph", interactive: Bool? = nil) {
+    public init(skipExisting: Bool = false, parallelJobs: Int = 1, label: String = "morph", interactive: Bool? = nil,
+                manifest: ManifestTracking? = nil) {
+        self.manifest = manifest
         self.skipExisting = skipExisting
         self.parallelJobs = max(1, parallelJobs)
         self.label = label
@@ -65,6 +83,11 @@ public struct BatchRunner {
         let fm = FileManager.default
         let work: (Int) -> Void = { index in
             let job = jobs[index]
+            if let m = self.manifest, m.manifest.isDone(input: job.input, output: job.output, modelHash: m.modelHash) {
+                lock.lock(); summary.skipped += 1; lock.unlock()
+                progress.advance(status: "done before: " + job.input.lastPathComponent)
+                return
+            }
             if self.skipExisting && fm.fileExists(atPath: job.output.path) {
                 lock.lock(); summary.skipped += 1; lock.unlock()
                 progress.advance(status: "skipped " + job.input.lastPathComponent)
@@ -72,10 +95,17 @@ public struct BatchRunner {
             }
             do {
                 try body(job)
+                if let m = self.manifest {
+                    try m.manifest.record(input: job.input, output: job.output, modelHash: m.modelHash, status: "done")
+                }
                 lock.lock(); summary.done += 1; lock.unlock()
                 progress.advance(status: job.input.lastPathComponent)
             } catch {
                 let cause = BatchRunner.describe(error)
+                if let m = self.manifest {
+                    try? m.manifest.record(input: job.input, output: job.output, modelHash: m.modelHash,
+                                           status: "failed: " + cause)
+                }
                 lock.lock(); summary.failures.append((job.input.path, cause)); lock.unlock()
                 progress.log("morph: \(job.input.path): \(cause)")
                 progress.advance()

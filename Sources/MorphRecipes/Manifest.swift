@@ -1,8 +1,10 @@
 import Foundation
 
-/// A run's record of what was done, one JSON object per line in
-/// `<output>/.morph-manifest.jsonl`: input, output, model hash and status.
-/// A re-run with the same model skips inputs already marked done whose output still exists.
+/// A run's record of what was done, one JSON object per line: input, output, model hash and status.
+/// The whole run writes `<output>/.morph-manifest.jsonl`; shard i of n writes
+/// `<output>/.morph-manifest.shard-i-of-n.jsonl`, so shards sharing an output folder never write one file.
+/// Opening reads every manifest in the folder, so a re-run (with any sharding) skips inputs already marked
+/// done with the same model whose output still exists.
 public final class Manifest {
     /// One manifest line.
     public struct Entry: Codable, Equatable {
@@ -13,21 +15,34 @@ public final class Manifest {
         public var time: Date
     }
 
-    /// The manifest file.
+    /// The manifest file this run appends to.
     public let url: URL
     private var done: [String: Entry] = [:]
     private let lock = NSLock()
 
-    /// Opens (or starts) the manifest in `folder`. Unreadable lines are ignored.
-    public init(folder: URL) {
-        url = folder.appendingPathComponent(".morph-manifest.jsonl")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return }
+    /// Opens (or starts) the manifest of `shard` in `folder`. Unreadable lines are ignored.
+    public init(folder: URL, shard: Shard = .all) {
+        let name = shard.count == 1 ? "" : ".shard-\(shard.index)-of-\(shard.count)"
+        url = folder.appendingPathComponent(".morph-manifest\(name).jsonl")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix(".morph-manifest") && $0.hasSuffix(".jsonl") }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        for line in text.split(separator: "\n") {
-            guard let entry = try? decoder.decode(Entry.self, from: Data(line.utf8)) else { continue }
-            if entry.status == "done" { done[entry.input] = entry } else { done[entry.input] = nil }
+        var entries: [Entry] = []
+        for file in files {
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { continue }
+            entries += text.split(separator: "\n").compactMap { try? decoder.decode(Entry.self, from: Data($0.utf8)) }
         }
+        // Later lines win; equal times (one-second resolution) keep their file order.
+        for entry in entries.enumerated().sorted(by: { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }).map(\.element) {
+            done[entry.input] = entry.status == "done" ? entry : nil
+        }
+    }
+
+    /// Every entry marked done, by input path.
+    public var doneEntries: [String: Entry] {
+        lock.lock(); defer { lock.unlock() }
+        return done
     }
 
     /// Whether `input` was already made into `output` with model `modelHash` and the output still exists.
@@ -48,7 +63,7 @@ public final class Manifest {
         lock.lock(); defer { lock.unlock() }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

@@ -17,10 +17,14 @@ public enum TileSetting: Equatable, Sendable, CustomStringConvertible {
 /// One validated step of a recipe. Paths are resolved against the recipe's folder.
 public struct RecipeStep: Equatable, Sendable {
     public var task: RecipeTask
-    /// A checkpoint path or a built-in model name (not used by `train`).
+    /// A built-in model name, or a checkpoint (or run folder) path resolved against the recipe's folder
+    /// (not used by `train`).
     public var model: String?
     /// Input folder or file; for `train`, the data folder.
     public var input: URL
+    /// Whether `input` is the previous step's output (the step gave no `input`): the step then works on
+    /// exactly the files the previous step wrote.
+    public var chained = false
     /// Output folder; for `train`, the run folder.
     public var output: URL
     /// Mask file or folder, for `inpaint`.
@@ -37,7 +41,7 @@ public struct RecipeStep: Equatable, Sendable {
     public var normStats: String?
     /// For `train`: cyclegan, pix2pix, sr or inpaint.
     public var trainKind: String?
-    /// For `train`: extra command-line options, `--key value`.
+    /// For `train`: options by their `morph train` names (`crop-size: 128`), checked against `TrainOptions`.
     public var trainArguments: [String: String] = [:]
     /// The line of the step in the recipe file.
     public var line: Int
@@ -75,8 +79,13 @@ public struct RecipeEnvironment {
     /// Whether to require that input folders, masks and model files exist.
     public var checkFiles: Bool
 
-    public init(isBuiltinModel: @escaping (String) -> Bool = { _ in false }, checkFiles: Bool = true) {
+    /// The built-in model names, listed when a model is neither a file nor a built-in.
+    public var builtinNames: [String]
+
+    public init(isBuiltinModel: @escaping (String) -> Bool = { _ in false }, checkFiles: Bool = true,
+                builtinNames: [String] = []) {
         self.isBuiltinModel = isBuiltinModel
         self.checkFiles = checkFiles
+        self.builtinNames = builtinNames
     }
 }

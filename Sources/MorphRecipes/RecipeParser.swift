@@ -1,4 +1,5 @@
 import Foundation
+import MorphTrain
 import Yams
 
 /// Reads a YAML recipe into a `Recipe`, collecting every problem with its line and column.
@@ -11,16 +12,18 @@ import Yams
 ///     model: models/horse2zebra.pth
 ///     input: photos
 ///     output: zebras
-///   - task: upscale            # input defaults to the previous step's output
+///   - task: upscale            # no input: works on the files the previous step wrote
 ///     model: morph-sr-x4
 ///     output: zebras-x4
 /// ```
+/// A train step's output is a run folder: a later step may name it as its `model`, but cannot chain from it.
 public enum RecipeParser {
     static let topKeys: Set<String> = ["name", "description", "steps"]
     static let stepKeys: Set<String> = ["task", "model", "input", "output", "mask", "tile", "overlap", "direction",
                                         "outscale", "format", "skip-existing", "eval", "norm-stats", "kind", "options"]
     static let formats: Set<String> = ["png", "jpg", "jpeg", "webp", "tif", "tiff"]
-    static let trainKinds: Set<String> = ["cyclegan", "pix2pix", "sr", "inpaint"]
+    /// The trainers this build has.
+    static let trainKinds: Set<String> = Set(TrainModelKind.allCases.map(\.rawValue))
 
     /// Parses and validates the recipe at `url`, resolving relative paths against its folder.
     /// Command-line overrides replace the first step's input and the last step's output.
@@ -53,7 +56,7 @@ public enum RecipeParser {
         guard case .mapping(let top) = root else {
             throw RecipeError(file: file.path, issues: [issue(root, "a recipe is a mapping with 'steps:' or one step's keys")])
         }
-        let base = file.deletingLastPathComponent()
+        let base = file.absoluteURL.standardizedFileURL.deletingLastPathComponent()
         var name: String?
         var stepNodes: [Node] = []
         if top.keys.contains(where: { $0.string == "steps" }) {
@@ -80,16 +83,26 @@ public enum RecipeParser {
             stepNodes = [.mapping(single)]
         }
         var steps: [RecipeStep] = []
-        var previousOutput: URL?
+        var previous: Previous = .none
+        var runFolders: Set<String> = []
         for (index, node) in stepNodes.enumerated() {
             let isFirst = index == 0, isLast = index == stepNodes.count - 1
-            if let step = parseStep(node, base: base, previousOutput: previousOutput, environment: environment,
-                                    inputOverride: isFirst ? inputOverride : nil,
+            if let step = parseStep(node, base: base, previous: previous, runFolders: runFolders,
+                                    environment: environment, inputOverride: isFirst ? inputOverride : nil,
                                     outputOverride: isLast ? outputOverride : nil, issues: &issues) {
                 steps.append(step)
-                previousOutput = step.output
+                if step.task == .train {
+                    previous = .trainRun
+                    runFolders.insert(step.output.path)
+                } else {
+                    previous = .images(step.output)
+                }
+            } else if case .mapping(let map) = node, map[Node("task")]?.string == "train" {
+                // An invalid train step still makes its run folder: later steps may name it without more errors.
+                previous = .trainRun
+                if let out = map[Node("output")]?.string { runFolders.insert(resolve(out, base: base).path) }
             } else {
-                previousOutput = nil
+                previous = .invalid
             }
         }
         issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
@@ -99,8 +112,28 @@ public enum RecipeParser {
 
     // MARK: Steps
 
-    static func parseStep(_ node: Node, base: URL, previousOutput: URL?, environment: RecipeEnvironment,
-                          inputOverride: URL?, outputOverride: URL?, issues: inout [RecipeIssue]) -> RecipeStep? {
+    /// A recipe path: `~` expanded, relative paths taken from the recipe's folder.
+    static func resolve(_ s: String, base: URL) -> URL {
+        let expanded = (s as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded).standardized
+                                       : base.appendingPathComponent(expanded).standardized
+    }
+
+    /// What the step before gives a step without `input`.
+    enum Previous {
+        /// This is the first step.
+        case none
+        /// Images in this folder (or file).
+        case images(URL)
+        /// A training run folder, which holds no images to chain from.
+        case trainRun
+        /// The step before was invalid (its problems are reported already).
+        case invalid
+    }
+
+    static func parseStep(_ node: Node, base: URL, previous: Previous, runFolders: Set<String>,
+                          environment: RecipeEnvironment, inputOverride: URL?, outputOverride: URL?,
+                          issues: inout [RecipeIssue]) -> RecipeStep? {
         guard case .mapping(let map) = node else {
             issues.append(issue(node, "a step must be a mapping of keys to values"))
             return nil
@@ -139,11 +172,7 @@ public enum RecipeParser {
             }
             return b
         }
-        func path(_ s: String) -> URL {
-            let expanded = (s as NSString).expandingTildeInPath
-            return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded).standardized
-                                           : base.appendingPathComponent(expanded).standardized
-        }
+        func path(_ s: String) -> URL { resolve(s, base: base) }
 
         guard let taskName = string("task") else {
             if values["task"] == nil { issues.append(issue(node, "missing 'task' (one of \(RecipeTask.allCases.map(\.rawValue).joined(separator: ", ")))")) }
@@ -153,16 +182,31 @@ public enum RecipeParser {
             issues.append(issue(values["task"]!.value, "unknown task '\(taskName)' (one of \(RecipeTask.allCases.map(\.rawValue).joined(separator: ", ")))"))
             return nil
         }
-        let model = string("model")
+        var model = string("model")
         if task != .train {
             if model == nil && values["model"] == nil { issues.append(issue(node, "missing 'model' for a \(task.rawValue) step")) }
             if let model, environment.checkFiles, !environment.isBuiltinModel(model),
-               !FileManager.default.fileExists(atPath: path(model).path) {
-                issues.append(issue(values["model"]!.value, "model '\(model)' is neither a file nor a built-in model"))
+               !runFolders.contains(path(model).path), !FileManager.default.fileExists(atPath: path(model).path) {
+                let builtins = environment.builtinNames.isEmpty ? ""
+                    : "; built-in models: " + environment.builtinNames.joined(separator: ", ")
+                issues.append(issue(values["model"]!.value,
+                                    "model '\(model)' not found (no file \(path(model).path))\(builtins)"))
+            }
+            if let m = model, !environment.isBuiltinModel(m) { model = path(m).path }
+        }
+        var chainedFrom: URL?
+        if case let .images(folder) = previous { chainedFrom = folder }
+        var input: URL? = inputOverride ?? string("input").map(path) ?? chainedFrom
+        if input == nil && values["input"] == nil {
+            switch previous {
+            case .none: issues.append(issue(node, "missing 'input' (only later steps may omit it)"))
+            case .trainRun: issues.append(issue(node, "missing 'input' (the step before trains a model; its run folder holds no images)"))
+            case .images, .invalid: break
             }
         }
-        var input: URL? = inputOverride ?? string("input").map(path) ?? previousOutput
-        if input == nil && values["input"] == nil { issues.append(issue(node, "missing 'input' (only later steps may omit it)")) }
+        if task == .train && inputOverride == nil && values["input"] == nil && chainedFrom != nil {
+            issues.append(issue(node, "a train step needs 'input' (its data folder)"))
+        }
         if let i = input, inputOverride == nil, values["input"] != nil, environment.checkFiles,
            !FileManager.default.fileExists(atPath: i.path) {
             issues.append(issue(values["input"]!.value, "input '\(i.path)' does not exist"))
@@ -180,6 +224,7 @@ public enum RecipeParser {
         if task == .inpaint && values["mask"] == nil { issues.append(issue(node, "an inpaint step needs 'mask' (a file or a folder)")) }
 
         var step = RecipeStep(task: task, model: model, input: input ?? base, output: output ?? base, line: (node.mark?.line ?? 0))
+        step.chained = inputOverride == nil && values["input"] == nil && chainedFrom != nil
         step.mask = mask
         if let entry = values["tile"] {
             if entry.value.string == "auto" { step.tile = .auto } else if let n = int("tile", min: 0) { step.tile = .size(n) }
@@ -215,7 +260,7 @@ public enum RecipeParser {
                     issues.append(issue(values["kind"]!.value, "kind must be one of \(trainKinds.sorted().joined(separator: ", ")), got '\(k)'"))
                 }
             } else if values["kind"] == nil {
-                issues.append(issue(node, "a train step needs 'kind' (cyclegan, pix2pix, sr or inpaint)"))
+                issues.append(issue(node, "a train step needs 'kind' (\(trainKinds.sorted().joined(separator: ", ")))"))
             }
             if let entry = values["options"] {
                 if case .mapping(let opts) = entry.value {
@@ -226,6 +271,7 @@ public enum RecipeParser {
                         }
                         step.trainArguments[key] = s.string
                     }
+                    checkTrainOptions(step, opts: opts, node: entry.value, issues: &issues)
                 } else {
                     issues.append(issue(entry.value, "'options' must be a mapping of option names to values"))
                 }
@@ -234,6 +280,23 @@ public enum RecipeParser {
             issues.append(issue(entry.key, "'\(entry.key.string ?? "")' is only valid in a train step"))
         }
         return issues.count == before ? step : nil
+    }
+
+    /// Checks a train step's options as `morph train` would: each on its own (placing the issue at the option's
+    /// value, or at its name when no such option exists), then all together (a crop larger than the load size).
+    static func checkTrainOptions(_ step: RecipeStep, opts: Node.Mapping, node: Node, issues: inout [RecipeIssue]) {
+        guard let kind = step.trainKind.flatMap(TrainModelKind.init(rawValue:)) else { return }
+        let defaults = TrainOptions(model: kind)
+        let known = Set(TrainOptions.argumentNames)
+        let before = issues.count
+        for (k, v) in opts {
+            guard let key = k.string, let value = v.string else { continue }
+            do { _ = try defaults.applying([key: value], validating: false) } catch {
+                issues.append(issue(known.contains(key) ? v : k, "options: \(error)"))
+            }
+        }
+        guard issues.count == before else { return }
+        do { _ = try defaults.applying(step.trainArguments) } catch { issues.append(issue(node, "options: \(error)")) }
     }
 
     // MARK: Messages

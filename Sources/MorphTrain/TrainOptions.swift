@@ -107,7 +107,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var inpaint: InpaintTrainOptions?
 
     /// JSON keys: the reference's option names.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model
         case netG
         case netD

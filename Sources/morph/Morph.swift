@@ -7,7 +7,7 @@ struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
-        subcommands: [TranslateCommand.self, UpscaleCommand.self, InpaintCommand.self, TrainCommand.self, InfoCommand.self,
+        subcommands: [TranslateCommand.self, UpscaleCommand.self, InpaintCommand.self, TrainCommand.self, RunCommand.self, InfoCommand.self,
                       ConvertCommand.self, MetricsCommand.self, BenchCommand.self]
     )
 

@@ -13,7 +13,8 @@ final class RecipeParserTests: XCTestCase {
 
     func parse(_ text: String, builtins: Set<String> = ["morph-sr-x4"]) throws -> Recipe {
         try RecipeParser.parse(text, file: folder.appendingPathComponent("r.yaml"),
-                               environment: RecipeEnvironment(isBuiltinModel: { builtins.contains($0) }))
+                               environment: RecipeEnvironment(isBuiltinModel: { builtins.contains($0) },
+                                                              builtinNames: builtins.sorted()))
     }
 
     func testChainedStepsFeedOutputToInput() throws {
@@ -72,6 +73,115 @@ final class RecipeParserTests: XCTestCase {
             let lines = (error as! RecipeError).issues.map(\.line)
             XCTAssertEqual(lines, [3, 4, 6, 7, 8])
         }
+    }
+
+    func testUnknownKeysWrongTypesMissingFilesAndBadValuesComeTogether() throws {
+        let text = """
+        name: everything wrong at once
+        steps:
+          - task: translate
+            model: nowhere/latest_net_G_A.pth
+            input: photos
+            output: out
+            skip-existing: often
+            colour: blue
+            tile: [1, 2]
+            mask: masks
+            format: bmp
+        """
+        XCTAssertThrowsError(try parse(text)) { error in
+            let e = error as! RecipeError
+            XCTAssertEqual(e.issues.map(\.line), [4, 7, 8, 9, 10, 11], e.description)
+            let lines = e.description.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.count, 6)
+            XCTAssertTrue(lines[0].hasPrefix(self.folder.appendingPathComponent("r.yaml").path + ":4:12: model 'nowhere/latest_net_G_A.pth' not found"), lines[0])
+            XCTAssertTrue(lines[0].hasSuffix("; built-in models: morph-sr-x4"), lines[0])
+            XCTAssertTrue(lines[1].hasSuffix(":7:20: 'skip-existing' must be true or false, got 'often'"), lines[1])
+            XCTAssertTrue(lines[2].contains(":8:5: unknown key 'colour'"), lines[2])
+            XCTAssertTrue(lines[3].contains(":9:11: 'tile' must be an integer"), lines[3])
+            XCTAssertTrue(lines[4].contains(":10:11: mask 'masks' does not exist"), lines[4])
+            XCTAssertTrue(lines[5].contains(":11:13: format must be one of"), lines[5])
+        }
+    }
+
+    func testStepWithoutInputIsChainedAndTrainStepsAreChecked() throws {
+        let recipe = try parse("""
+        steps:
+          - task: train
+            kind: pix2pix
+            input: photos
+            output: run
+            options:
+              net-g: unet_128
+              crop-size: 128
+              load-size: 143
+              dropout: false
+          - task: translate
+            model: run
+            input: photos
+            output: a
+          - task: upscale
+            model: morph-sr-x4
+            output: b
+        """)
+        XCTAssertEqual(recipe.steps.map(\.chained), [false, false, true])
+        XCTAssertEqual(recipe.steps[0].trainArguments["crop-size"], "128")
+        XCTAssertEqual(recipe.steps[2].input, folder.appendingPathComponent("a").standardized)
+
+        let bad = """
+        steps:
+          - task: train
+            kind: pix2pix
+            input: photos
+            output: run
+            options:
+              crop-sise: 128
+              ngf: many
+              net-g: unet_1024
+          - task: translate
+            model: run
+            output: a
+          - task: train
+            kind: stylegan
+            input: photos
+            output: run2
+        """
+        XCTAssertThrowsError(try parse(bad)) { error in
+            let e = error as! RecipeError
+            XCTAssertEqual(e.issues.map(\.line), [7, 8, 9, 10, 14], e.description)
+            XCTAssertTrue(e.issues[0].message.contains("--crop-sise 128: is not a training option"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("--ngf many: must be a number"), e.issues[1].message)
+            XCTAssertTrue(e.issues[2].message.contains("--net-g"), e.issues[2].message)
+            XCTAssertTrue(e.issues[3].message.contains("the step before trains a model"), e.issues[3].message)
+            XCTAssertTrue(e.issues[4].message.contains("kind must be one of cyclegan, pix2pix"), e.issues[4].message)
+        }
+        // Together the options must make sense too: a unet_256 crop must be a multiple of 256.
+        XCTAssertThrowsError(try parse("""
+        task: train
+        kind: pix2pix
+        input: photos
+        output: run
+        options:
+          crop-size: 200
+          load-size: 286
+        """)) { error in
+            let e = error as! RecipeError
+            XCTAssertEqual(e.issues.map(\.line), [6], e.description)
+            XCTAssertTrue(e.issues[0].message.contains("unet_256 needs a multiple of 256"), e.issues[0].message)
+        }
+    }
+
+    func testPathsOfARecipeNamedRelativeToTheCurrentFolderResolveFromItsFolder() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("recipes"), withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder.path))
+        let recipe = try RecipeParser.parse("task: upscale\nmodel: ../weights/x4.pth\ninput: ../photos\noutput: ../out\n",
+                                            file: URL(fileURLWithPath: "recipes/r.yaml"),
+                                            environment: RecipeEnvironment(checkFiles: false))
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        XCTAssertEqual(URL(fileURLWithPath: recipe.steps[0].input.path).resolvingSymlinksInPath().path, root + "/photos")
+        XCTAssertEqual(URL(fileURLWithPath: recipe.steps[0].model ?? "").resolvingSymlinksInPath().path, root + "/weights/x4.pth")
     }
 
     func testYamlSyntaxErrorHasPosition() throws {

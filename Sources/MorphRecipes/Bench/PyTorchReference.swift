@@ -96,13 +96,6 @@ public enum PyTorchReference {
 
     /// bench/pytorch_reference.py in the repository that holds the running executable, or in the current folder.
     static func locateScript() -> String {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = dir.appendingPathComponent("bench/pytorch_reference.py")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return "bench/pytorch_reference.py"
+        RepositoryFiles.locate("bench/pytorch_reference.py")?.path ?? "bench/pytorch_reference.py"
     }
 }

@@ -8,7 +8,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show a checkpoint's format, architecture, scale, parameter count, dtype and first keys.")
 
-    @Argument(help: "Checkpoint file (.pth, .pt, .ckpt, .safetensors).")
+    @Argument(help: "Checkpoint file (.pth, .pt, .ckpt, .safetensors), run folder or built-in model name.")
     var checkpoint: String
 
     @Flag(help: "Print one JSON object.")
@@ -16,7 +16,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let info = try CheckpointInfo(contentsOf: URL(fileURLWithPath: checkpoint))
+            let info = try CheckpointInfo(contentsOf: ModelLoader.resolve(checkpoint))
             print(json ? info.json : info.text)
         } catch {
             throw modelFailure(error)

@@ -198,20 +198,7 @@ enum TrainRunner {
         if resume && trainer.options.model != model {
             throw failure(TrainError.runState(file: out, "holds a \(trainer.options.model.rawValue) run, not \(model.rawValue)"))
         }
-        var bar: ProgressReporter?
-        var events = TrainEvents()
-        let o = trainer.options
-        events.epochStarted = { epoch, batches, start in
-            bar = ProgressReporter(total: batches - start, label: "epoch \(epoch)/\(o.totalEpochs)", unit: "steps")
-        }
-        let shown = trainer.model.lossNames
-        events.stepped = { _, losses in
-            bar?.advance(status: shown.compactMap { name in losses[name].map { "\(name) \(String(format: "%.3f", $0))" } }
-                .joined(separator: " "))
-        }
-        events.message = { line in
-            if let bar { bar.log(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
+        let events = TrainProgress.events(for: trainer)
         // Ctrl-C stops after the current step with a checkpoint; a second Ctrl-C quits at once
         // (every file is written by temp + rename, so the last checkpoint stays valid either way).
         signal(SIGINT, SIG_IGN)
