@@ -153,7 +153,7 @@ final class RecipeParserTests: XCTestCase {
             XCTAssertTrue(e.issues[1].message.contains("--ngf many: must be a number"), e.issues[1].message)
             XCTAssertTrue(e.issues[2].message.contains("--net-g"), e.issues[2].message)
             XCTAssertTrue(e.issues[3].message.contains("the step before trains a model"), e.issues[3].message)
-            XCTAssertTrue(e.issues[4].message.contains("kind must be one of cyclegan, pix2pix"), e.issues[4].message)
+            XCTAssertTrue(e.issues[4].message.contains("kind must be one of cyclegan, inpaint, pix2pix, sr"), e.issues[4].message)
         }
         // Together the options must make sense too: a unet_256 crop must be a multiple of 256.
         XCTAssertThrowsError(try parse("""
