@@ -21,7 +21,9 @@ public enum BuiltinModels {
     /// Every built-in model.
     public static let all: [Entry] = [
         Entry(name: "morph-light2dark", task: .translate,
-              summary: "light to dark variants of wallpaper artworks (pix2pix unet_128, ngf 16)"),
+              summary: "light to dark variants of wallpaper artworks (pix2pix, resnet_6blocks generator, ngf 16)"),
+        Entry(name: "morph-sr-x4", task: .upscale,
+              summary: "×4 photo super-resolution (SRVGGNetCompact, 32 features, 8 convs, L1 on bicubic LR)"),
     ]
 
     /// The built-in names, in `all` order.

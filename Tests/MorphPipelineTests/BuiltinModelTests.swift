@@ -70,3 +70,47 @@ final class BuiltinModelTests: XCTestCase {
         }
     }
 }
+
+/// morph-sr-x4 against bicubic on photos it was not trained on (samples/photos: astronaut, chelsea, coffee).
+final class BuiltinSRGainTests: XCTestCase {
+    /// LR = bicubic ÷4 of the held-out HR photo; PSNR on the Y channel with a 4-pixel border crop, as BasicSR
+    /// reports SR results. The model must beat bicubic ×4 by at least 1 dB on average.
+    func testSRBeatsBicubicByOneDecibelOnHeldOutPhotos() throws {
+        let dir = try PipelineFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let photos = BuiltinModelTests.repository.appendingPathComponent("samples/photos")
+        let lrDir = dir.appendingPathComponent("lr"), hrDir = dir.appendingPathComponent("hr"), bicubicDir = dir.appendingPathComponent("bicubic")
+        for folder in [lrDir, hrDir, bicubicDir] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let names = ["astronaut", "chelsea", "coffee"]
+        for name in names {
+            let image = try ImageTensorCodec.load(photos.appendingPathComponent("\(name).png"), range: .zeroToOne)
+            let h = image.rgb.shape[2] / 4 * 4, w = image.rgb.shape[3] / 4 * 4
+            let hr = try image.rgb.slice(dim: 2, 0..<h).slice(dim: 3, 0..<w)
+            let lr = try TensorImageOps.resize(hr, width: w / 4, height: h / 4, kernel: .cubic).clamp(0, 1)
+            let bicubic = try TensorImageOps.resize(lr, width: w, height: h, kernel: .cubic).clamp(0, 1)
+            let source = SourceDescription(file: name, width: w, height: h, bands: 3, bitDepth: 8)
+            let small = SourceDescription(file: name, width: w / 4, height: h / 4, bands: 3, bitDepth: 8)
+            try ImageWriter.save(ImageTensorCodec.decode(rgb: hr, alpha: nil, source: source, range: .zeroToOne),
+                                 to: hrDir.appendingPathComponent("\(name).png"))
+            try ImageWriter.save(ImageTensorCodec.decode(rgb: bicubic, alpha: nil, source: source, range: .zeroToOne),
+                                 to: bicubicDir.appendingPathComponent("\(name).png"))
+            try ImageWriter.save(ImageTensorCodec.decode(rgb: lr, alpha: nil, source: small, range: .zeroToOne),
+                                 to: lrDir.appendingPathComponent("\(name).png"))
+        }
+        let srDir = dir.appendingPathComponent("sr")
+        let result = try PipelineFixtures.runMorph(["upscale", lrDir.path, "-o", srDir.path, "--model", "morph-sr-x4"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let options = ImageMetrics.Options(cropBorder: 4, yChannel: true)
+        var gains: [Double] = []
+        for name in names {
+            let hr = hrDir.appendingPathComponent("\(name).png")
+            let sr = try ImageMetrics.compare(reference: hr, test: srDir.appendingPathComponent("\(name).png"), options: options).psnr
+            let bicubic = try ImageMetrics.compare(reference: hr, test: bicubicDir.appendingPathComponent("\(name).png"), options: options).psnr
+            XCTAssertGreaterThan(sr, bicubic, "\(name): SR \(sr) dB, bicubic \(bicubic) dB")
+            gains.append(sr - bicubic)
+        }
+        let mean = gains.reduce(0, +) / Double(gains.count)
+        print("morph-sr-x4 gain over bicubic (Y, border 4): \(gains.map { String(format: "%.2f", $0) }) dB, mean \(String(format: "%.2f", mean)) dB")
+        XCTAssertGreaterThanOrEqual(mean, 1.0, "mean gain over bicubic \(mean) dB (per photo \(gains))")
+    }
+}
