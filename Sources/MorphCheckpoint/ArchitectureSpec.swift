@@ -6,6 +6,13 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
     public enum Value: Equatable, CustomStringConvertible, Codable {
         case int(Int), string(String), bool(Bool)
 
+        /// An option given as text: an integer, `true` / `false`, or else a string.
+        public init(parsing raw: String) {
+            if let i = Int(raw) { self = .int(i) } else if raw == "true" || raw == "false" { self = .bool(raw == "true") } else {
+                self = .string(raw)
+            }
+        }
+
         public init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let i = try? c.decode(Int.self) {

@@ -83,14 +83,7 @@ public struct RegistryConfiguration: Equatable, CustomStringConvertible {
 
     /// The configuration as typed `ArchitectureSpec` options with the model's scale, for `morph.*` metadata.
     public func spec(scale: Int) -> ArchitectureSpec {
-        var values: [String: ArchitectureSpec.Value] = [:]
-        for (key, raw) in options {
-            if let i = Int(raw) { values[key] = .int(i) } else if raw == "true" || raw == "false" {
-                values[key] = .bool(raw == "true")
-            } else {
-                values[key] = .string(raw)
-            }
-        }
+        let values = options.mapValues(ArchitectureSpec.Value.init(parsing:))
         return ArchitectureSpec(name: name, options: values, scale: scale)
     }
 }

@@ -257,14 +257,7 @@ struct RunCheckpoint {
            let parsed = try? ArchitectureOptions(architecture: spec.name, specs: arch.options, raw: spec.options) {
             options = parsed.all
         }
-        var values: [String: ArchitectureSpec.Value] = [:]
-        for (key, raw) in options {
-            if let i = Int(raw) { values[key] = .int(i) } else if raw == "true" || raw == "false" {
-                values[key] = .bool(raw == "true")
-            } else {
-                values[key] = .string(raw)
-            }
-        }
+        let values = options.mapValues(ArchitectureSpec.Value.init(parsing:))
         // Super-resolution networks name their factor `upscale` (srresnet, srvgg) or `scale` (rrdbnet).
         let scale = Int(options["upscale"] ?? options["scale"] ?? "1") ?? 1
         return ArchitectureSpec(name: spec.name, options: values, scale: scale).metadata

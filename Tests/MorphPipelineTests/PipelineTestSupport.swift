@@ -80,31 +80,11 @@ enum PipelineFixtures {
     }
 
     /// The `morph` executable built next to the test bundle.
-    static var binary: URL {
-        let products = Bundle(for: BundleMarker.self).bundleURL.deletingLastPathComponent()
-        let candidate = products.appendingPathComponent("morph")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/release/morph")
-    }
+    static var binary: URL { MorphBinary.url }
 
     /// Runs `morph` with `arguments`; returns the exit code, stdout and stderr.
     static func runMorph(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "80"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try MorphBinary.run(arguments)
     }
 }
 
-private final class BundleMarker {}

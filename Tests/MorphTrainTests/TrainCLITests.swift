@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 import MorphTrain
 
 /// `morph train` end to end: the built binary on a tiny dataset, its exit codes, one-line errors, resume,
@@ -51,7 +52,7 @@ final class TrainCLITests: XCTestCase {
         let data = root.appendingPathComponent("data"), out = root.appendingPathComponent("run")
         try TrainTestData.unpaired(root: data, countA: 2, countB: 2, size: 36)
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = MorphBinary.url
         process.arguments = ["train", "cyclegan", "--data", data.path, "--out", out.path, "--ngf", "4", "--ndf", "4",
                              "--n-blocks", "1", "--load-size", "36", "--crop-size", "32"]
         let err = Pipe()
@@ -90,29 +91,7 @@ final class TrainCLITests: XCTestCase {
         }
     }
 
-    /// The `morph` executable built next to the test bundle.
-    private var binary: URL {
-        let products = Bundle(for: TrainCLITests.self).bundleURL.deletingLastPathComponent()
-        let candidate = products.appendingPathComponent("morph")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/release/morph")
-    }
-
     private func runMorph(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "80"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try MorphBinary.run(arguments)
     }
 }
