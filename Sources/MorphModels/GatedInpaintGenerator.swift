@@ -21,7 +21,16 @@ public final class GatedConv2d: Module {
         conv = Conv2d(inChannels, 2 * outChannels, kernelSize: kernelSize, stride: stride,
                       padding: dilation * (kernelSize - 1) / 2, dilation: dilation, rng: &rng)
         self.outChannels = outChannels
+        // Variance-preserving start: N(0, (gain/√fan_in)²) weights and zero biases. LeakyReLU(f)·σ(g) keeps about a
+        // seventh of its input's power, so PyTorch's default (uniform, std 1/√(3·fan_in)) shrinks the signal ~50×
+        // over the 18 layers and the untrained net answers with its biases alone; gain 2.4 keeps it near 1.
+        WeightInit.normal(conv.weight, mean: 0, std: GatedConv2d.initGain / Float(WeightInit.fans(conv.weight.shape).fanIn).squareRoot(),
+                          rng: &rng)
+        if let bias = conv.bias { for i in 0..<bias.count { bias.data[i] = 0 } }
     }
+
+    /// The weight scale of a fresh gated convolution (see `init`).
+    public static let initGain: Float = 2.4
 
     public func forward(_ x: Tensor) throws -> Tensor {
         let y = try conv(x)
@@ -32,11 +41,13 @@ public final class GatedConv2d: Module {
 }
 
 /// Morph's inpainting generator: a single-stage gated-convolution encoder–decoder with a dilated middle,
-/// in the style of DeepFill v2's coarse network.
+/// in the style of DeepFill v2's coarse network, that refines a pull–push fill of the holes.
 ///
-/// Input `[N, 4, H, W]` = concat(image · (1 − mask), mask) with the image in [-1, 1] and the mask 1 in holes
-/// (`makeInput`); H and W multiples of 4. Output `[N, 3, H, W]` in [-1, 1] (tanh); `composite` keeps the known
-/// pixels. Keys (`body` is a Sequential, c = `cnum`):
+/// Input `[N, 4, H, W]` = concat(pull–push fill of the image's known pixels, mask) with the image in [-1, 1] and
+/// the mask 1 in holes (`makeInput`, `PullPushFill`); H and W multiples of 4. Output `[N, 3, H, W]` =
+/// fill + body(input): the network learns the correction to the smooth fill (its last convolution starts at zero,
+/// so an untrained generator returns the fill itself). `composite` keeps the known pixels; callers clamp to [-1, 1].
+/// Keys (`body` is a Sequential, c = `cnum`):
 ///
 ///     body.0 gated 5×5 4→c          body.1 gated 3×3 s2 c→2c      body.2 gated 3×3 2c→2c
 ///     body.3 gated 3×3 s2 2c→4c     body.4, body.5 gated 3×3 4c→4c
@@ -44,7 +55,7 @@ public final class GatedConv2d: Module {
 ///     body.10, body.11 gated 3×3 4c→4c
 ///     body.12 nearest ×2, body.13 gated 3×3 4c→2c, body.14 gated 3×3 2c→2c
 ///     body.15 nearest ×2, body.16 gated 3×3 2c→c, body.17 gated 3×3 c→c/2
-///     body.18 conv 3×3 c/2→3, body.19 tanh
+///     body.18 conv 3×3 c/2→3 (the correction)
 public final class GatedInpaintGenerator: MorphModel {
     /// The whole network.
     public let body: Sequential
@@ -84,9 +95,10 @@ public final class GatedInpaintGenerator: MorphModel {
         rf.upsample(2, bilinear: false)
         gated(2 * c, c)
         gated(c, c / 2)
-        layers.append(Conv2d(c / 2, 3, kernelSize: 3, padding: 1, rng: &rng))
+        let correction = Conv2d(c / 2, 3, kernelSize: 3, padding: 1, rng: &rng)
+        for t in [correction.weight] + (correction.bias.map { [$0] } ?? []) { for i in 0..<t.count { t.data[i] = 0 } }
+        layers.append(correction)
         rf.conv(3)
-        layers.append(Tanh())
         body = Sequential(layers)
         traits = ModelTraits(role: .generator, inputChannels: 4, outputChannels: 3, sizeMultiple: 4,
                              receptiveFieldRadius: rf.pixels, hasNormalization: false)
@@ -97,13 +109,13 @@ public final class GatedInpaintGenerator: MorphModel {
         guard x.shape[2] % 4 == 0, x.shape[3] % 4 == 0 else {
             throw ModelError.badInput(model: "GatedInpaintGenerator", "height and width must be multiples of 4, got \(x.shape)")
         }
-        return try body(x)
+        return try x.slice(dim: 1, 0..<3) + body(x)
     }
 
     /// The network input for `image` `[N, 3, H, W]` in [-1, 1] and `mask` `[N, 1, H, W]` (1 = hole):
-    /// concat(image · (1 − mask), mask).
+    /// concat(pull–push fill of the known pixels, mask). The hole pixels of `image` are never read.
     public static func makeInput(image: Tensor, mask: Tensor) throws -> Tensor {
-        try Tensor.concat([image * (-mask + 1), mask], dim: 1)
+        try Tensor.concat([try PullPushFill.fill(image: image, mask: mask), mask], dim: 1)
     }
 
     /// The prediction inside the holes, the image elsewhere: output · mask + image · (1 − mask).

@@ -24,6 +24,8 @@ public enum BuiltinModels {
               summary: "light to dark variants of wallpaper artworks (pix2pix, resnet_6blocks generator, ngf 16)"),
         Entry(name: "morph-sr-x4", task: .upscale,
               summary: "×4 photo super-resolution (SRVGGNetCompact, 32 features, 8 convs, L1 on bicubic LR)"),
+        Entry(name: "morph-inpaint", task: .inpaint,
+              summary: "fills masked regions of photos (pull–push fill refined by gated convolutions, cnum 16, L1)"),
     ]
 
     /// The built-in names, in `all` order.

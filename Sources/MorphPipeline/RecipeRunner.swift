@@ -204,6 +204,13 @@ public struct RecipeRunner {
 
     // MARK: Train steps
 
+    /// The generator a train step builds, in a few words (`resnet_6blocks ngf 16`, `srvgg ×4`, `gated_inpaint cnum 16`).
+    static func generatorSummary(_ options: TrainOptions) -> String {
+        if let sr = options.sr { return "\(sr.generatorSpec.name) ×\(sr.scale)" }
+        if let inpaint = options.inpaint { return "gated_inpaint cnum \(inpaint.cnum)" }
+        return "\(options.netG.rawValue) ngf \(options.ngf)"
+    }
+
     /// Trains into the step's run folder, resuming the run already there (a finished run stays finished).
     func train(_ step: RecipeStep, header: String) throws {
         guard let kindName = step.trainKind, let kind = TrainModelKind(rawValue: kindName) else {
@@ -213,7 +220,7 @@ public struct RecipeRunner {
         let run = RunFolder(step.output)
         let resume = FileManager.default.fileExists(atPath: run.latestMarker.path)
         print("\(header) \(kind.rawValue) on \(step.input.path) into \(step.output.path)"
-            + (resume ? " (resuming)" : "") + ": \(options.netG.rawValue) ngf \(options.ngf), "
+            + (resume ? " (resuming)" : "") + ": \(Self.generatorSummary(options)), "
             + "\(options.totalEpochs) epochs" + (options.maxSteps.map { ", at most \($0) steps" } ?? ""))
         if self.options.dryRun { return }
         let trainer = try Trainer(options: options, data: step.input, run: step.output, resume: resume)

@@ -7,11 +7,12 @@ import MorphTensor
 /// Inpainting with Gated Convolution", ICCV 2019) against an SN-PatchGAN (`sn_patch`) with the hinge loss.
 /// Images are `[N, 3, H, W]` in [−1, 1]; masks `[N, 1, H, W]` with 1 = hole.
 ///
-/// One step: output = G(concat(image·(1 − mask), mask)); composite = output·mask + image·(1 − mask).
-/// With D frozen, G loss = λ_L1·L1(output, image) — over the whole output, holes and valid pixels alike, as
-/// DeepFill v2's reconstruction term — + λ_gan·(−mean(D(concat(composite, mask)))); backward and Adam.
+/// One step: output = G(`GatedInpaintGenerator.makeInput(image, mask)`); composite = output·mask + image·(1 − mask).
+/// With D frozen, G loss = λ_L1·(mean |output − image| over the hole pixels) + λ_gan·(−mean(D(concat(composite,
+/// mask)))); backward and Adam. The reconstruction term counts holes only: outside them the composite is the image
+/// whatever G says, and G's output there is its pull–push input plus a correction that nothing needs.
 /// Then D loss = mean(relu(1 − D(concat(image, mask)))) + mean(relu(1 + D(concat(compositeᵈ, mask)))),
-/// backward and Adam (ᵈ: detached).
+/// backward and Adam (ᵈ: detached). With λ_gan = 0 the discriminator is neither run nor trained (its losses log 0).
 public final class InpaintModel: TrainableModel {
     public let g: MorphModel, d: MorphModel
     public let optimizerG: Adam, optimizerD: Adam
@@ -62,20 +63,31 @@ public final class InpaintModel: TrainableModel {
         // Generator, with the discriminator frozen.
         d.setRequiresGrad(false)
         optimizerG.zeroGrad()
-        let lossL1 = try Tensor.l1Loss(output, image) * lambdaL1
-        let lossGAN = -(try d(try Tensor.concat([composite, mask], dim: 1))).mean() * lambdaGAN
-        let lossG = try lossL1 + lossGAN
+        let holePixels = max(1, mask.values.reduce(0, +))
+        let perHole = Float(output.count) / (holePixels * Float(image.shape[1]))
+        let lossL1 = try Tensor.l1Loss(output * mask, image * mask) * (lambdaL1 * perHole)
+        let trainsD = lambdaGAN > 0
+        var lossG = lossL1, ganValue: Float = 0
+        if trainsD {
+            let lossGAN = -(try d(try Tensor.concat([composite, mask], dim: 1))).mean() * lambdaGAN
+            lossG = try lossL1 + lossGAN
+            ganValue = lossGAN.item
+        }
         try lossG.backward()
         try optimizerG.step()
 
         // Discriminator, hinge loss.
-        d.setRequiresGrad(true)
-        optimizerD.zeroGrad()
-        let lossReal = (-(try d(try Tensor.concat([image, mask], dim: 1))) + 1).relu().mean()
-        let lossFake = (try d(try Tensor.concat([composite.detached(), mask], dim: 1)) + 1).relu().mean()
-        let lossD = try lossReal + lossFake
-        try lossD.backward()
-        try optimizerD.step()
+        var dLosses: (real: Float, fake: Float) = (0, 0)
+        if trainsD {
+            d.setRequiresGrad(true)
+            optimizerD.zeroGrad()
+            let lossReal = (-(try d(try Tensor.concat([image, mask], dim: 1))) + 1).relu().mean()
+            let lossFake = (try d(try Tensor.concat([composite.detached(), mask], dim: 1)) + 1).relu().mean()
+            let lossD = try lossReal + lossFake
+            try lossD.backward()
+            try optimizerD.step()
+            dLosses = (lossReal.item, lossFake.item)
+        }
 
         visuals = try withoutGrad {
             let m = try first(mask)
@@ -83,7 +95,7 @@ public final class InpaintModel: TrainableModel {
             return [("masked", shown), ("output", try first(output).clamp(-1, 1)), ("composite", try first(composite).clamp(-1, 1)),
                     ("real", try first(image))]
         }
-        return ["G_L1": lossL1.item, "G_GAN": lossGAN.item, "D_real": lossReal.item, "D_fake": lossFake.item]
+        return ["G_L1": lossL1.item, "G_GAN": ganValue, "D_real": dLosses.real, "D_fake": dLosses.fake]
     }
 
     /// The mean L1 distance inside the holes (on the [−1, 1] scale) of G's output on the fixed monitoring crops.

@@ -5,9 +5,22 @@ extension TrainOptions {
     /// (`net-g`, `crop-size`, `n-epochs`, …, as `morph train` spells them). `data` and `out` are not among
     /// them: a recipe step gives those as `input` and `output`.
     public static var argumentNames: [String] {
-        let hidden: Set<String> = ["model", "dataroot", "input_nc", "output_nc", "no_dropout"]
+        let hidden: Set<String> = ["model", "dataroot", "input_nc", "output_nc", "no_dropout", "sr", "inpaint"]
         let names = CodingKeys.allCases.map(\.rawValue).filter { !hidden.contains($0) }.map(argumentName)
-        return (names + ["dropout"]).sorted()
+        let nested = Nested.all.flatMap { $0.keys.map(argumentName) }
+        return Array(Set(names + nested + ["dropout"])).sorted()
+    }
+
+    /// The option groups only some kinds have: `sr` (`gt-size`, `num-feat`, …) and `inpaint` (`cnum`, `mask-kind`, …),
+    /// under their JSON key, with the keys whose values are flags or always text.
+    struct Nested {
+        let group: String, keys: [String], flags: Set<String>, strings: Set<String>
+        static let all = [
+            Nested(group: CodingKeys.sr.rawValue, keys: SRTrainOptions.CodingKeys.allCases.map(\.rawValue),
+                   flags: ["gan"], strings: ["vgg"]),
+            Nested(group: CodingKeys.inpaint.rawValue, keys: InpaintTrainOptions.CodingKeys.allCases.map(\.rawValue),
+                   flags: [], strings: []),
+        ]
     }
 
     /// Returns these options with `arguments` applied: keys are command-line names (`crop-size`, `lambda-l1`,
@@ -25,9 +38,19 @@ extension TrainOptions {
                 object[CodingKeys.noDropout.rawValue] = name == "dropout" ? !flag : flag
                 continue
             }
-            guard let key = byName[name], key != .model, key != .dataRoot else {
-                throw TrainError.badOption(option: name, value: text, "is not a training option; known: "
-                    + Self.argumentNames.joined(separator: ", "))
+            if let nested = Nested.all.first(where: { object[$0.group] is [String: Any] }),
+               let key = nested.keys.first(where: { Self.argumentName($0) == name }) {
+                var group = object[nested.group] as? [String: Any] ?? [:]
+                group[key] = nested.strings.contains(key) ? text
+                    : try Self.typedValue(text, flag: nested.flags.contains(key), like: group[key], option: name)
+                object[nested.group] = group
+                continue
+            }
+            guard let key = byName[name], ![.model, .dataRoot, .sr, .inpaint].contains(key) else {
+                let kind = model.rawValue
+                throw TrainError.badOption(option: name, value: text, Self.argumentNames.contains(name)
+                    ? "is not an option of \(kind) training"
+                    : "is not a training option; known: " + Self.argumentNames.joined(separator: ", "))
             }
             object[key.rawValue] = try Self.typedValue(text, flag: [.noFlip, .serialBatches].contains(key),
                                                        like: object[key.rawValue], option: name)
@@ -36,7 +59,7 @@ extension TrainOptions {
         do {
             decoded = try JSONDecoder().decode(TrainOptions.self, from: JSONSerialization.data(withJSONObject: object))
         } catch let DecodingError.dataCorrupted(context) {
-            let name = context.codingPath.first.map { Self.argumentName($0.stringValue) } ?? "?"
+            let name = context.codingPath.last.map { Self.argumentName($0.stringValue) } ?? "?"
             throw TrainError.badOption(option: name, value: arguments[name] ?? "", "is not a valid value here")
         } catch {
             throw TrainError.badOption(option: "options", value: "", "\(error)")

@@ -280,7 +280,7 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
     /// Training crops per epoch (BasicSR's dataset_enlarge_ratio × images); images are visited in turn.
     public var cropsPerEpoch: Int = 1000
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case arch, scale, degradation, gan, vgg
         case gtSize = "gt_size", ganType = "gan_type", emaDecay = "ema_decay", pixelWeight = "pixel_weight"
         case perceptualWeight = "perceptual_weight", ganWeight = "gan_weight", beta2
@@ -341,7 +341,7 @@ public struct InpaintTrainOptions: Codable, Equatable, Sendable {
     /// Training crops per epoch; images are visited in turn.
     public var cropsPerEpoch: Int = 1000
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case cnum, maskKind = "mask_kind", lambdaGAN = "lambda_gan", discriminatorLayers = "d_layers"
         case cropsPerEpoch = "crops_per_epoch"
     }

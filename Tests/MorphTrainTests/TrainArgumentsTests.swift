@@ -41,4 +41,43 @@ final class TrainArgumentsTests: XCTestCase {
         XCTAssertEqual(message(["crop-size": "512", "load-size": "542"]), "no error")
         XCTAssertEqual(message(["dataroot": "x"]).prefix(14), "--dataroot x: ")
     }
+
+    /// SR and inpainting options live in their own groups (`sr`, `inpaint`) but take the same command-line names.
+    func testSRAndInpaintOptionsByTheirCommandLineNames() throws {
+        let sr = try TrainOptions(model: .sr).applying([
+            "arch": "rrdbnet", "scale": "2", "gt-size": "64", "gan": "true", "gan-type": "vanilla", "num-feat": "16",
+            "num-block": "2", "vgg": "weights/vgg19.pth", "ema-decay": "0.99", "crops-per-epoch": "50", "lr": "1e-4",
+        ])
+        XCTAssertEqual(sr.sr?.arch, .rrdbnet)
+        XCTAssertEqual(sr.sr?.scale, 2)
+        XCTAssertEqual(sr.sr?.gtSize, 64)
+        XCTAssertEqual(sr.sr?.gan, true)
+        XCTAssertEqual(sr.sr?.ganType, .vanilla)
+        XCTAssertEqual(sr.sr?.numFeat, 16)
+        XCTAssertEqual(sr.sr?.numBlock, 2)
+        XCTAssertEqual(sr.sr?.vgg, "weights/vgg19.pth")
+        XCTAssertEqual(sr.sr?.emaDecay, 0.99)
+        XCTAssertEqual(sr.sr?.cropsPerEpoch, 50)
+        XCTAssertEqual(sr.lr, 1e-4)
+        XCTAssertNil(sr.sr?.numConv)
+        let inpaint = try TrainOptions(model: .inpaint).applying([
+            "cnum": "16", "mask-kind": "box", "lambda-gan": "0", "d-layers": "4", "crop-size": "128",
+        ])
+        XCTAssertEqual(inpaint.inpaint?.cnum, 16)
+        XCTAssertEqual(inpaint.inpaint?.maskKind, .box)
+        XCTAssertEqual(inpaint.inpaint?.lambdaGAN, 0)
+        XCTAssertEqual(inpaint.inpaint?.discriminatorLayers, 4)
+        XCTAssertEqual(inpaint.cropSize, 128)
+        for name in ["gt-size", "num-feat", "cnum", "mask-kind", "lambda-gan"] {
+            XCTAssertTrue(TrainOptions.argumentNames.contains(name), name)
+        }
+        func message(_ model: TrainModelKind, _ arguments: [String: String]) -> String {
+            do { _ = try TrainOptions(model: model).applying(arguments); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message(.cyclegan, ["gt-size": "64"]), "--gt-size 64: is not an option of cyclegan training")
+        XCTAssertEqual(message(.sr, ["cnum": "16"]), "--cnum 16: is not an option of sr training")
+        XCTAssertEqual(message(.sr, ["gan": "maybe"]), "--gan maybe: must be true or false")
+        XCTAssertEqual(message(.inpaint, ["mask-kind": "star"]), "--mask-kind star: is not a valid value here")
+        XCTAssertEqual(message(.inpaint, ["cnum": "many"]), "--cnum many: must be a number")
+    }
 }

@@ -2,13 +2,16 @@
 
 GatedInpaintGenerator and SNPatchDiscriminator are Morph's own DeepFill-v2-style architectures (Yu et al.,
 "Free-Form Image Inpainting with Gated Convolution", ICCV 2019), restated here in PyTorch with the module names
-MorphModels uses, so the Swift models load these state dicts unchanged.
+MorphModels uses, so the Swift models load these state dicts unchanged. The generator refines a pull-push fill
+(`pull_push_fill`, MorphModels' PullPushFill), whose own fixture is `inpaint_prefill`.
 """
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import spectral_norm
 
+from gen._common import save
 from gen.models import write_case
 
 
@@ -34,10 +37,69 @@ class GatedInpaintGenerator(nn.Module):
             GatedConv2d(4 * c, 4 * c), GatedConv2d(4 * c, 4 * c),
             nn.Upsample(scale_factor=2), GatedConv2d(4 * c, 2 * c), GatedConv2d(2 * c, 2 * c),
             nn.Upsample(scale_factor=2), GatedConv2d(2 * c, c), GatedConv2d(c, c // 2),
-            nn.Conv2d(c // 2, 3, 3, 1, 1), nn.Tanh())
+            nn.Conv2d(c // 2, 3, 3, 1, 1))
 
     def forward(self, x):
-        return self.body(x)
+        # The input's first three channels are the pull-push fill; the network adds its correction.
+        return x[:, :3] + self.body(x)
+
+
+def _upsample(f, h, w):
+    """Bilinear x2 with half-pixel centres, clamped at the edges, to size h x w."""
+    big_h, big_w = f.shape[:2]
+    ys = np.clip((np.arange(h) + 0.5) / 2 - 0.5, 0, big_h - 1)
+    xs = np.clip((np.arange(w) + 0.5) / 2 - 0.5, 0, big_w - 1)
+    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+    y1, x1 = np.minimum(y0 + 1, big_h - 1), np.minimum(x0 + 1, big_w - 1)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = f[y0][:, x0] * (1 - fx) + f[y0][:, x1] * fx
+    bottom = f[y1][:, x0] * (1 - fx) + f[y1][:, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _pool_sum(a, h, w):
+    """Sums and counts of the (up to four) existing children of each pixel of an h x w coarser level."""
+    total, count = np.zeros((h, w)), np.zeros((h, w))
+    for dy in (0, 1):
+        for dx in (0, 1):
+            sub = a[dy::2, dx::2]
+            total[:sub.shape[0], :sub.shape[1]] += sub
+            count[:sub.shape[0], :sub.shape[1]] += 1
+    return total, count
+
+
+def pull_push_fill(image, mask):
+    """Pull-push fill (Gortler et al. 1996) of image [N, C, H, W] where mask [N, 1, H, W] > 0.5, in float64.
+
+    Pull: while some weight is 0 and the level is bigger than 1x1, halve (ceil) with W = mean of the children's
+    weights and C = sum(C W) / sum(W). Push: F = W C + (1 - W) up(F_coarser), from the coarsest level down.
+    """
+    image = image.detach().double().numpy()
+    mask = mask.detach().double().numpy()
+    out = np.zeros_like(image)
+    for b in range(image.shape[0]):
+        weights = [(mask[b, 0] <= 0.5).astype(np.float64)]
+        while weights[-1].min() <= 0 and max(weights[-1].shape) > 1:
+            h, w = (weights[-1].shape[0] + 1) // 2, (weights[-1].shape[1] + 1) // 2
+            total, count = _pool_sum(weights[-1], h, w)
+            weights.append(total / count)
+        for c in range(image.shape[1]):
+            colours = [np.where(weights[0] > 0, image[b, c], 0.0)]
+            for k in range(1, len(weights)):
+                h, w = weights[k].shape
+                total, count = _pool_sum(colours[-1] * weights[k - 1], h, w)
+                support = weights[k] * count
+                colours.append(np.where(support > 0, total / np.maximum(support, 1e-300), 0.0))
+            filled = colours[-1]
+            for k in range(len(weights) - 2, -1, -1):
+                filled = weights[k] * colours[k] + (1 - weights[k]) * _upsample(filled, *weights[k].shape)
+            out[b, c] = filled
+    return torch.from_numpy(out)
+
+
+def make_input(image, mask):
+    """The generator input: concat(pull-push fill of the known pixels, mask)."""
+    return torch.cat([pull_push_fill(image, mask).to(image.dtype), mask], dim=1)
 
 
 class SNPatchDiscriminator(nn.Module):
@@ -61,7 +123,25 @@ def _masked_input(gen, n, h, w):
     return torch.cat([image * (1 - mask), mask], dim=1)
 
 
+def prefill_case(folder):
+    """`inpaint_prefill`: random images (odd sizes, 3 channels and 1) with a box, scattered pixels, no hole and an
+    all-hole mask, and their pull-push fills."""
+    gen = torch.Generator().manual_seed(3100)
+    tensors = {}
+    for name, (n, c, h, w) in [("rgb", (4, 3, 13, 22)), ("gray", (1, 1, 9, 7))]:
+        image = torch.rand(n, c, h, w, generator=gen) * 2 - 1
+        mask = torch.zeros(n, 1, h, w)
+        mask[0, :, 2:9, 3:17] = 1
+        if n > 1:
+            mask[1] = (torch.rand(1, h, w, generator=gen) > 0.6).float()
+            mask[3] = 1
+        tensors[name + ".image"], tensors[name + ".mask"] = image, mask
+        tensors[name + ".filled"] = pull_push_fill(image, mask)
+    save(folder, "inpaint_prefill", tensors)
+
+
 def generate(folder):
+    prefill_case(folder)
     cases = [
         ("gated_inpaint", lambda: GatedInpaintGenerator(cnum=4), (1, 16, 20), "gated_inpaint",
          dict(cnum="4"), ["eval"]),

@@ -8,7 +8,8 @@ Adam 2e-4 with betas (0.9, 0.99), then BasicSR's model_ema(0.999) of G's paramet
 `train_srgan_step`: the same with BasicSR's SRGANModel (vanilla GAN: BCE(D(output), real) for G; BCE(D(gt), real)
 and BCE(D(output.detach()), fake) for D), batch 1.
 
-`train_inpaint_step`: Morph's InpaintModel step, G then D: L1(output, image) + 0.1 * (-mean D(composite, mask)),
+`train_inpaint_step`: Morph's InpaintModel step on the pull-push input, G then D: mean |output - image| over the
+hole pixels + 0.1 * (-mean D(composite, mask)),
 then the SN-PatchGAN hinge loss mean(relu(1 - D(real, mask))) + mean(relu(1 + D(composite.detach(), mask))),
 Adam 1e-4 with betas (0.5, 0.999), with a tiny GatedInpaintGenerator (cnum 4) and SNPatchDiscriminator
 (num_feat 4, 3 layers).
@@ -21,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from gen._common import save
-from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator
+from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator, make_input
 from gen.models import SRVGGNetCompact, VGGStyleDiscriminator
 from gen.train import grads, snapshot
 
@@ -122,11 +123,11 @@ def inpaint_case(folder):
     opt_g = torch.optim.Adam(net_g.parameters(), lr=1e-4, betas=(0.5, 0.999), foreach=False)
     opt_d = torch.optim.Adam(net_d.parameters(), lr=1e-4, betas=(0.5, 0.999), foreach=False)
 
-    output = net_g(torch.cat([image * (1 - mask), mask], dim=1))
+    output = net_g(make_input(image, mask))
     composite = output * mask + image * (1 - mask)
     set_requires_grad(net_d, False)
     opt_g.zero_grad()
-    g_l1 = F.l1_loss(output, image) * 1.0
+    g_l1 = ((output - image).abs() * mask).sum() / (mask.sum() * 3) * 1.0
     g_gan = -torch.mean(net_d(torch.cat([composite, mask], dim=1))) * 0.1
     (g_l1 + g_gan).backward()
     opt_g.step()
