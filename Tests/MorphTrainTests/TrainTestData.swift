@@ -34,21 +34,6 @@ enum TrainTestData {
         return data
     }
 
-    /// Full-height vertical stripes, 2–8 pixels wide, each of one random colour, 8-bit RGB.
-    static func verticalStripes(width: Int, height: Int, rng: inout SeededRNG) -> [UInt8] {
-        var data = [UInt8](repeating: 0, count: width * height * 3)
-        var x = 0
-        while x < width {
-            let stripe = 2 + rng.nextInt(below: 7)
-            let colour = (0..<3).map { _ in UInt8(30 + rng.nextInt(below: 196)) }
-            for sx in x..<min(width, x + stripe) {
-                for y in 0..<height { for b in 0..<3 { data[(y * width + sx) * 3 + b] = colour[b] } }
-            }
-            x += stripe
-        }
-        return data
-    }
-
     /// Writes `data` (RGB, 8-bit) as a PNG.
     static func writePNG(_ data: [UInt8], width: Int, height: Int, to url: URL) throws {
         let image = try data.withUnsafeBytes { try VipsImage.fromSamples($0, width: width, height: height, bands: 3, bitDepth: 8) }
