@@ -169,6 +169,44 @@ final class SRInpaintTrainTests: XCTestCase {
         }
     }
 
+    /// Real-ESRGAN's second-order degradation inside a training run: the LR crops it makes are seeded per step, so
+    /// a run stopped after 3 steps and resumed to 6 equals 6 uninterrupted steps (weights and log), and the L1 loss
+    /// it logs is that of degraded, not bicubic, inputs (the two runs' logs differ).
+    func testRealESRGANDegradationTrainsAndResumesExactly() throws {
+        let root = try TrainTestData.folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: SRInpaintTrainTests.photo, to: data.appendingPathComponent("photo.png"))
+        var o = SRInpaintTrainTests.tinyESRGAN()
+        o.sr?.gan = false
+        o.sr?.gtSize = 64
+        o.sr?.degradation = .realesrgan
+        o.sr?.cropsPerEpoch = 8
+        o.batchSize = 2; o.displayFreq = 3; o.prefetch = 2; o.seed = 5
+        o.maxSteps = 6
+        let straight = try Trainer(options: o, data: data, run: root.appendingPathComponent("straight"), resume: false)
+        try straight.train()
+        var first = o
+        first.maxSteps = 3
+        try Trainer(options: first, data: data, run: root.appendingPathComponent("resumed"), resume: false).train()
+        let resumed = try Trainer(options: o, data: nil, run: root.appendingPathComponent("resumed"), resume: true)
+        try resumed.train()
+        XCTAssertEqual(resumed.position.iteration, 6)
+        let a = TrainTestData.weights(straight.model), b = TrainTestData.weights(resumed.model)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for key in a.keys.sorted() where a[key] != b[key] { XCTFail("\(key) differs after resuming") }
+        func losses(_ run: String) throws -> [String] {
+            try String(contentsOf: root.appendingPathComponent("\(run)/log.csv"), encoding: .utf8)
+                .split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        }
+        XCTAssertEqual(try losses("straight"), try losses("resumed"))
+        var bicubic = o
+        bicubic.sr?.degradation = .bicubic
+        try Trainer(options: bicubic, data: data, run: root.appendingPathComponent("bicubic"), resume: false).train()
+        XCTAssertNotEqual(try losses("straight").dropFirst(), try losses("bicubic").dropFirst())
+    }
+
     /// SR with GAN and EMA: 6 steps, stop, resume to 12 equals 12 uninterrupted steps exactly (weights,
     /// discriminator statistics, averages, log); the generator file carries params/params_ema and morph.* metadata.
     func testSRResumeWithEMAMatchesUninterruptedRun() throws {
