@@ -7,8 +7,9 @@ import MorphTensor
 
 /// Super-resolution training as BasicSR's `SRModel` (stage 1: L1 pixel loss) and, with `--gan`, its
 /// `SRGANModel` (vanilla GAN) or `ESRGANModel` (relativistic average GAN) on the VGG-style discriminator
-/// (Ledig et al. 2017; Wang et al., "ESRGAN", ECCVW 2018). Images are in [0, 1]: `lq` `[N, 3, h, w]`,
-/// `gt` `[N, 3, h·s, w·s]`.
+/// (Ledig et al. 2017; Wang et al., "ESRGAN", ECCVW 2018), or on Real-ESRGAN's U-Net discriminator with spectral
+/// norm (`--discriminator unet`, whose per-pixel logits the losses average). Images are in [0, 1]:
+/// `lq` `[N, 3, h, w]`, `gt` `[N, 3, h·s, w·s]`.
 ///
 /// One step (`optimize_parameters`): with D frozen, output = G(lq); G loss = w_pix·L1(output, gt)
 /// + w_percep·perceptual(output, gt) (with `--vgg`) + w_gan·GAN term; backward and Adam. The RaGAN term is
@@ -19,7 +20,7 @@ import MorphTensor
 /// ESRGAN's weights: pixel 1e-2, perceptual 1, GAN 5e-3; without `--gan` the pixel weight is 1.
 public final class SRModel: TrainableModel {
     public let g: MorphModel
-    /// The VGG-style discriminator (with `--gan`).
+    /// The discriminator (with `--gan`).
     public let d: MorphModel?
     public let optimizerG: Adam
     public let optimizerD: Adam?
@@ -47,7 +48,7 @@ public final class SRModel: TrainableModel {
         try sr.validate()
         scale = sr.scale
         let gSpec = sr.generatorSpec
-        let dSpec = (name: "vgg_discriminator", options: ["num_feat": "\(options.ndf)", "input_size": "\(sr.gtSize)"])
+        let dSpec = sr.discriminatorSpec(numFeat: options.ndf)
         specs = (gSpec, dSpec)
         g = try ArchitectureRegistry.build(gSpec.name, options: gSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
         g.train()

@@ -17,7 +17,7 @@ extension TrainOptions {
         let group: String, keys: [String], flags: Set<String>, strings: Set<String>
         static let all = [
             Nested(group: CodingKeys.sr.rawValue, keys: SRTrainOptions.CodingKeys.allCases.map(\.rawValue),
-                   flags: ["gan"], strings: ["vgg"]),
+                   flags: ["gan"], strings: ["vgg", "discriminator"]),
             Nested(group: CodingKeys.inpaint.rawValue, keys: InpaintTrainOptions.CodingKeys.allCases.map(\.rawValue),
                    flags: [], strings: []),
         ]

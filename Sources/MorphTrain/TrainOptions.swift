@@ -253,6 +253,14 @@ public enum SRGANType: String, CaseIterable, Codable, Sendable {
     case ragan
 }
 
+/// The discriminator of `morph train sr --gan`.
+public enum SRDiscriminatorKind: String, CaseIterable, Codable, Sendable {
+    /// SRGAN/ESRGAN's VGG-style classifier (`vgg_discriminator`; one logit per image, crops of 128 or 256).
+    case vgg
+    /// Real-ESRGAN's U-Net with spectral norm (`unet_discriminator_sn`; one logit per pixel, any crop divisible by 8).
+    case unet
+}
+
 /// The options of a super-resolution run (BasicSR's names in snake case in `config.json`).
 public struct SRTrainOptions: Codable, Equatable, Sendable {
     public var arch: SRArch = .srvgg
@@ -263,6 +271,8 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
     /// Stage 2: adds the VGG-style discriminator.
     public var gan: Bool = false
     public var ganType: SRGANType = .ragan
+    /// The discriminator; nil (runs from before the option existed) means `.vgg`.
+    public var discriminator: SRDiscriminatorKind?
     /// torchvision VGG19 weights for the perceptual loss (nil: no perceptual term).
     public var vgg: String?
     /// Weight-average decay (0 turns the average off).
@@ -281,7 +291,7 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
     public var cropsPerEpoch: Int = 1000
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case arch, scale, degradation, gan, vgg
+        case arch, scale, degradation, gan, vgg, discriminator
         case gtSize = "gt_size", ganType = "gan_type", emaDecay = "ema_decay", pixelWeight = "pixel_weight"
         case perceptualWeight = "perceptual_weight", ganWeight = "gan_weight", beta2
         case numFeat = "num_feat", numBlock = "num_block", numConv = "num_conv", cropsPerEpoch = "crops_per_epoch"
@@ -289,6 +299,17 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
 
     /// BasicSR-like defaults.
     public init() {}
+
+    /// The discriminator `--gan` trains against.
+    public var discriminatorKind: SRDiscriminatorKind { discriminator ?? .vgg }
+
+    /// Registry name and options of the discriminator, `numFeat` wide.
+    public func discriminatorSpec(numFeat: Int) -> (name: String, options: [String: String]) {
+        switch discriminatorKind {
+        case .vgg: return ("vgg_discriminator", ["num_feat": "\(numFeat)", "input_size": "\(gtSize)"])
+        case .unet: return ("unet_discriminator_sn", ["num_feat": "\(numFeat)", "skip_connection": "true"])
+        }
+    }
 
     /// Registry name and options of the generator.
     public var generatorSpec: (name: String, options: [String: String]) {
@@ -316,8 +337,11 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
         if arch == .rrdbnet, scale < 4, (gtSize / scale) % (4 / scale) != 0 {
             throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "rrdbnet ×\(scale) needs LR crops divisible by \(4 / scale)")
         }
-        if gan, gtSize != 128, gtSize != 256 {
+        if gan, discriminatorKind == .vgg, gtSize != 128, gtSize != 256 {
             throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "the VGG-style discriminator of --gan needs 128 or 256")
+        }
+        if gan, discriminatorKind == .unet, gtSize % 8 != 0 {
+            throw TrainError.badOption(option: "gt-size", value: "\(gtSize)", "the U-Net discriminator of --gan needs a multiple of 8")
         }
         guard emaDecay >= 0, emaDecay < 1 else {
             throw TrainError.badOption(option: "ema-decay", value: "\(emaDecay)", "must be in [0, 1)")

@@ -46,6 +46,28 @@ final class SRInpaintTrainTests: XCTestCase {
         }
     }
 
+    /// Real-ESRGAN's pairing: the U-Net discriminator with spectral norm and the vanilla GAN on its per-pixel logits.
+    func testRealESRGANUNetDiscriminatorStepMatchesPyTorch() throws {
+        let fx = try Fixture.load("train_realesrgan_unet_step")
+        var o = SRInpaintTrainTests.tinyESRGAN()
+        o.sr?.ganType = .vanilla
+        o.sr?.discriminator = .unet
+        let model = try SRModel(options: o)
+        XCTAssertEqual(model.networks.map(\.spec.name), ["srvgg", "unet_discriminator_sn"])
+        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
+            try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
+        }
+        // Any crop divisible by 8 suits it; the VGG-style one needs 128 or 256.
+        var odd = o
+        odd.sr?.gtSize = 96
+        XCTAssertNoThrow(try odd.sr?.validate())
+        odd.sr?.gtSize = 100
+        XCTAssertThrowsError(try odd.sr?.validate())
+        odd.sr?.gtSize = 96
+        odd.sr?.discriminator = nil
+        XCTAssertThrowsError(try odd.sr?.validate())
+    }
+
     func testInpaintStepMatchesPyTorch() throws {
         let fx = try Fixture.load("train_inpaint_step")
         var o = TrainOptions(model: .inpaint)

@@ -46,13 +46,14 @@ final class TrainArgumentsTests: XCTestCase {
     func testSRAndInpaintOptionsByTheirCommandLineNames() throws {
         let sr = try TrainOptions(model: .sr).applying([
             "arch": "rrdbnet", "scale": "2", "gt-size": "64", "gan": "true", "gan-type": "vanilla", "num-feat": "16",
-            "num-block": "2", "vgg": "weights/vgg19.pth", "ema-decay": "0.99", "crops-per-epoch": "50", "lr": "1e-4",
+            "num-block": "2", "vgg": "weights/vgg19.pth", "discriminator": "unet", "ema-decay": "0.99", "crops-per-epoch": "50", "lr": "1e-4",
         ])
         XCTAssertEqual(sr.sr?.arch, .rrdbnet)
         XCTAssertEqual(sr.sr?.scale, 2)
         XCTAssertEqual(sr.sr?.gtSize, 64)
         XCTAssertEqual(sr.sr?.gan, true)
         XCTAssertEqual(sr.sr?.ganType, .vanilla)
+        XCTAssertEqual(sr.sr?.discriminatorKind, .unet)
         XCTAssertEqual(sr.sr?.numFeat, 16)
         XCTAssertEqual(sr.sr?.numBlock, 2)
         XCTAssertEqual(sr.sr?.vgg, "weights/vgg19.pth")

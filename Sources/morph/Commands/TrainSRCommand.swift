@@ -5,6 +5,7 @@ import MorphTrain
 extension SRArch: ExpressibleByArgument {}
 extension SRGANType: ExpressibleByArgument {}
 extension SRDegradationKind: ExpressibleByArgument {}
+extension SRDiscriminatorKind: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
 
 /// The options every `morph train sr|inpaint` run shares: data, run folder, optimisation and run control.
@@ -19,7 +20,7 @@ struct CropTrainArguments: ParsableArguments {
     var batchSize: Int?
     @Option(help: "Initial Adam learning rate (default: 2e-4 for sr, 1e-4 for inpaint).")
     var lr: Double?
-    @Option(help: "Discriminator width (num_feat of vgg_discriminator / sn_patch).")
+    @Option(help: "Discriminator width (num_feat of vgg_discriminator, unet_discriminator_sn or sn_patch).")
     var ndf = 64
     @Option(help: "Training crops per epoch (images are visited in turn).")
     var cropsPerEpoch = 1000
@@ -60,7 +61,8 @@ struct SRTrainCommand: ParsableCommand {
         commandName: "sr",
         abstract: "Train a super-resolution model on HR images (LR crops are made on the fly).",
         discussion: "Stage 1 (default) is L1 pretraining; --gan adds the VGG-style discriminator (vanilla GAN as SRGAN, "
-            + "or RaGAN as ESRGAN) with ESRGAN's weights: pixel 1e-2, perceptual 1 (with --vgg), GAN 5e-3. "
+            + "or RaGAN as ESRGAN) with ESRGAN's weights: pixel 1e-2, perceptual 1 (with --vgg), GAN 5e-3, or "
+            + "with --discriminator unet Real-ESRGAN's U-Net discriminator. "
             + "The EMA of G is saved as params_ema in checkpoints/latest_net_G.safetensors, which morph upscale loads.")
 
     @OptionGroup var common: CropTrainArguments
@@ -76,6 +78,10 @@ struct SRTrainCommand: ParsableCommand {
     var gan = false
     @Option(help: "Adversarial objective with --gan.")
     var ganType: SRGANType = .ragan
+    @Option(help: ArgumentHelp("Discriminator with --gan: vgg (SRGAN/ESRGAN, gt-size 128 or 256) or unet (Real-ESRGAN's "
+                               + "U-Net with spectral norm; Real-ESRGAN trains it with --gan-type vanilla --pixel-weight 1 "
+                               + "--gan-weight 0.1).", valueName: "kind"))
+    var discriminator: SRDiscriminatorKind = .vgg
     @Option(help: "torchvision vgg19 weights (.pth or .safetensors) for the perceptual loss; without it the term is off.")
     var vgg: String?
     @Option(help: "Decay of G's weight average (params_ema); 0 turns it off.")
@@ -106,7 +112,7 @@ struct SRTrainCommand: ParsableCommand {
         common.apply(to: &o)
         var sr = SRTrainOptions()
         sr.arch = arch; sr.scale = scale ?? 4; sr.gtSize = gtSize; sr.degradation = degradation
-        sr.gan = gan; sr.ganType = ganType; sr.vgg = vgg; sr.emaDecay = emaDecay
+        sr.gan = gan; sr.ganType = ganType; sr.discriminator = discriminator; sr.vgg = vgg; sr.emaDecay = emaDecay
         sr.pixelWeight = pixelWeight; sr.perceptualWeight = perceptualWeight; sr.ganWeight = ganWeight
         sr.numFeat = numFeat; sr.numBlock = numBlock; sr.numConv = numConv; sr.cropsPerEpoch = common.cropsPerEpoch
         o.sr = sr

@@ -5,6 +5,9 @@ SRVGGNetCompact x4 generator (num_feat 8, num_conv 2) and a tiny VGGStyleDiscrim
 L1 pixel loss (weight 1e-2) and the relativistic average GAN (vanilla BCE on C(x_r) - E[C(x_f)], weight 5e-3),
 Adam 2e-4 with betas (0.9, 0.99), then BasicSR's model_ema(0.999) of G's parameters.
 
+`train_realesrgan_unet_step`: the vanilla step below on Real-ESRGAN's UNetDiscriminatorSN (num_feat 4, skip
+connections; per-pixel logits averaged by BCE-with-logits), as RealESRGANModel trains it, batch 1.
+
 `train_srgan_step`: the same with BasicSR's SRGANModel (vanilla GAN: BCE(D(output), real) for G; BCE(D(gt), real)
 and BCE(D(output.detach()), fake) for D), batch 1.
 
@@ -23,7 +26,7 @@ import torch.nn.functional as F
 
 from gen._common import save
 from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator, make_input
-from gen.models import SRVGGNetCompact, VGGStyleDiscriminator
+from gen.models import SRVGGNetCompact, UNetDiscriminatorSN, VGGStyleDiscriminator
 from gen.train import grads, snapshot
 
 
@@ -37,10 +40,13 @@ def set_requires_grad(net, flag):
         p.requires_grad = flag
 
 
-def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2):
+def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discriminator="vgg"):
     torch.manual_seed(710)
     net_g = SRVGGNetCompact(3, 3, num_feat=8, num_conv=2, upscale=4, act_type="prelu")
-    net_d = VGGStyleDiscriminator(3, 4, input_size=128)
+    if discriminator == "vgg":
+        net_d = VGGStyleDiscriminator(3, 4, input_size=128)
+    else:  # Real-ESRGAN's RealESRGANModel trains this one with the vanilla GAN
+        net_d = UNetDiscriminatorSN(3, num_feat=4, skip_connection=True)
     with torch.no_grad():  # non-trivial PReLU slopes and BatchNorm affine parameters
         for name, p in list(net_g.named_parameters()) + list(net_d.named_parameters()):
             if p.dim() == 1:
@@ -149,4 +155,5 @@ def inpaint_case(folder):
 def generate(folder):
     sr_case(folder)
     sr_case(folder, gan_type="vanilla", fixture="train_srgan_step", batch=1)
+    sr_case(folder, gan_type="vanilla", fixture="train_realesrgan_unet_step", batch=1, discriminator="unet")
     inpaint_case(folder)
