@@ -186,9 +186,14 @@ final class SRInpaintTrainTests: XCTestCase {
         XCTAssertGreaterThan(correction.values.map(abs).max() ?? 0, 1e-4, "training reached the correction")
         XCTAssertLessThanOrEqual(after, 1.02 * fill)
         let report = try String(contentsOf: root.appendingPathComponent("run/report.html"), encoding: .utf8)
-        for needle in ["alt=\"masked\"", "alt=\"output\"", "alt=\"composite\"", "alt=\"real\"", "aria-label=\"hole_l1\""] {
+        for needle in ["alt=\"masked\"", "alt=\"output\"", "alt=\"composite\"", "alt=\"real\"", "aria-label=\"hole_l1\"",
+                       "&quot;cnum&quot; : 8", "&quot;crop_size&quot; : 32"] {
             XCTAssertTrue(report.contains(needle), "report shows \(needle)")
         }
+        // Translation-only options stay out of an inpainting report (config.json keeps them, for resuming).
+        XCTAssertFalse(report.contains("lambda_identity") || report.contains("netG"), "no translation options in the report")
+        let config = try String(contentsOf: root.appendingPathComponent("run/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("lambda_identity"))
     }
 
     /// Real-ESRGAN's second-order degradation inside a training run: the LR crops it makes are seeded per step, so
