@@ -64,8 +64,7 @@ public struct InferenceEngine {
             if n <= 0 { return nil }
             side = n
         case .auto:
-            let memory = options.availableMemory ?? SystemMemory.available() / 2
-            side = Tiler.autoTileSize(availableMemory: memory, bytesPerPixel: bytesPerPixel())
+            side = Tiler.autoTileSize(availableMemory: autoTileMemory(), bytesPerPixel: bytesPerPixel())
         }
         var overlap: Int
         if let given = options.overlap {
@@ -95,13 +94,24 @@ public struct InferenceEngine {
     public func streamingTiler(width: Int, stripBudget: Int = 384 << 20) throws -> Tiler? {
         guard case .auto = options.tile else { return try tiler(height: Int.max / 4, width: Int.max / 4) }
         let s = max(loaded.traits.scale, 1), m = max(loaded.traits.sizeMultiple, 1)
-        let memory = options.availableMemory ?? SystemMemory.available() / 2
-        let automatic = Tiler.autoTileSize(availableMemory: memory, bytesPerPixel: bytesPerPixel())
+        let automatic = Tiler.autoTileSize(availableMemory: autoTileMemory(), bytesPerPixel: bytesPerPixel())
         let cap = max(64, stripBudget / max(1, 4 * 3 * s * s * width)) / m * m
         var capped = options
         capped.tile = .size(max(m, min(automatic, cap)))
         return try InferenceEngine(loaded, options: capped).tiler(height: Int.max / 4, width: Int.max / 4)
     }
+
+    /// The bytes an automatic tile may use: half the available memory (or `availableMemory`), and for models
+    /// without normalisation layers (whose tiles are exact and cost nothing extra) at most `fastTileBytes`.
+    func autoTileMemory() -> Int {
+        let memory = options.availableMemory ?? SystemMemory.available() / 2
+        return NormHooks.layers(of: loaded.model).isEmpty ? min(memory, Self.fastTileBytes) : memory
+    }
+
+    /// The working set of the fastest tiles, measured with `morph bench --filter linear` and `morph upscale --tile`:
+    /// a 1600² ×4 upscale with morph-sr-x4 took 14 s in 256² tiles (about this budget), 19 s in 512² tiles and 58 s
+    /// whole, because huge tensors cost page faults and cache misses in every layer.
+    static let fastTileBytes = 512 << 20
 
     /// A rough peak memory per input pixel: three Float maps as wide as the widest layer, at the output scale
     /// (resnet_9blocks measures about 2.3 KB per pixel; this gives 3 KB).

@@ -58,6 +58,20 @@ final class TilingTests: XCTestCase {
             .tiler(height: 100, width: 100))
     }
 
+    /// Norm-free models get the fast tile size however much memory there is (huge tensors are slower per pixel);
+    /// models with normalisation layers, whose tiles need extra statistics passes, keep the memory-sized tile.
+    func testAutoTilesOfNormFreeModelsStayAtTheFastSize() throws {
+        func side(_ file: String, memory: Int) throws -> Int? {
+            let model = try ModelLoader.load(PipelineFixtures.url(file))
+            return try InferenceEngine(model, options: InferenceOptions(tile: .auto, availableMemory: memory))
+                .tiler(height: 40000, width: 40000)?.tileSize
+        }
+        XCTAssertEqual(try side("cli_rrdb_x2.pth", memory: 64 << 30), try side("cli_rrdb_x2.pth", memory: 512 << 20))
+        XCTAssertLessThan(try XCTUnwrap(try side("cli_rrdb_x2.pth", memory: 256 << 20)), try XCTUnwrap(try side("cli_rrdb_x2.pth", memory: 64 << 30)))
+        XCTAssertGreaterThan(try XCTUnwrap(try side("cli_resnet_in.pth", memory: 64 << 30)),
+                             try XCTUnwrap(try side("cli_resnet_in.pth", memory: 512 << 20)))
+    }
+
     func testAlignedSpansStartOnTheGridAndOverlap() {
         for (length, tile, overlap, align) in [(100, 32, 10, 4), (257, 64, 24, 32), (96, 40, 8, 4), (50, 24, 12, 2)] {
             let spans = Tiler.spans(length: length, tileSize: tile, overlap: overlap, alignment: align)

@@ -26,7 +26,37 @@ extension BenchSuite {
             record.peakRSSMiB = Double(rss) / 1_048_576
             record.note = "child process; 4000² → 16000² PNG"
             return record
+        }, BenchCase(name: "upscale_linear_800_1600", quick: false) { _ in
+            try linearScaling()
         }]
+    }
+
+    /// `morph upscale` ×4 (a small SRVGGNetCompact) of an 800² and a 1600² PNG, each as a child process: the record
+    /// is the larger run, with `pixel_time_ratio` = (seconds per pixel at 1600²) / (seconds per pixel at 800²),
+    /// 1 for time exactly linear in pixels.
+    static func linearScaling() throws -> BenchRecord {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-linear-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let options: [String: ArchitectureSpec.Value] = ["num_conv": .int(4), "num_feat": .int(16)]
+        let model = try ArchitectureRegistry.build("srvgg", options: ["num_conv": "4", "num_feat": "16"], seed: 1)
+        let checkpoint = dir.appendingPathComponent("srvgg_small.safetensors")
+        try Checkpoint(tensors: model.stateDict(), metadata: ArchitectureSpec(name: "srvgg", options: options, scale: 4).metadata)
+            .write(to: checkpoint)
+        var timings: [(side: Int, seconds: Double)] = []
+        for side in [800, 1600] {
+            let input = dir.appendingPathComponent("in\(side).png")
+            try writePattern(to: input, side: side)
+            let (seconds, _) = try ChildProcess.run(executable: morphExecutable(), arguments: [
+                "upscale", input.path, "-o", dir.appendingPathComponent("out\(side).png").path, "--model", checkpoint.path])
+            timings.append((side, seconds))
+        }
+        let perPixel = timings.map { $0.seconds / Double($0.side * $0.side) }
+        var record = BenchRecord(name: "upscale_linear_800_1600", seconds: timings[1].seconds)
+        record.pixelTimeRatio = perPixel[1] / perPixel[0]
+        record.note = String(format: "child processes; 800² took %.2f s, 1600² (4× the pixels) %.2f s", timings[0].seconds,
+                             timings[1].seconds)
+        return record
     }
 
     /// A smooth 8-bit RGB test image, written row band by row band into memory once.

@@ -14,11 +14,14 @@ public struct BenchRecord: Codable, Equatable {
     public var vsPytorch: Double?
     public var pytorchSeconds: Double?
     public var peakRSSMiB: Double?
+    /// Seconds per pixel of a large image over seconds per pixel of a small one (1: time linear in pixels).
+    public var pixelTimeRatio: Double?
     public var note: String?
 
     enum CodingKeys: String, CodingKey {
         case name, seconds, gflops, note
         case sgemmRatio = "sgemm_ratio", vsPytorch = "vs_pytorch", pytorchSeconds = "pytorch_seconds", peakRSSMiB = "peak_rss_mib"
+        case pixelTimeRatio = "pixel_time_ratio"
     }
 
     public init(name: String, seconds: Double, gflops: Double? = nil) {

@@ -50,7 +50,9 @@ struct BenchCommand: ParsableCommand {
             } else {
                 func f(_ v: Double?, _ fmt: String) -> String { String(format: fmt, v ?? .nan).replacingOccurrences(of: "nan", with: "  -") }
                 print(r.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                      + f(r.seconds, "%10.4f") + f(r.gflops, "%11.1f") + f(r.sgemmRatio, "%13.2f") + f(r.vsPytorch, "%12.2f"))
+                      + f(r.seconds, "%10.4f") + f(r.gflops, "%11.1f") + f(r.sgemmRatio, "%13.2f") + f(r.vsPytorch, "%12.2f")
+                      + (r.peakRSSMiB.map { String(format: "   peak RSS %.0f MiB", $0) } ?? "")
+                      + (r.pixelTimeRatio.map { String(format: "   pixel_time_ratio %.2f", $0) } ?? ""))
             }
             fflush(stdout)
         }
