@@ -39,90 +39,106 @@ public enum PullPushFill {
     }
 }
 
-/// The weight pyramid of one mask, shared by every channel of its image.
-private struct Pyramid {
-    /// Sizes and known weights per level, finest first.
-    var sizes: [(h: Int, w: Int)] = []
-    var weights: [[Double]] = []
+/// The weight pyramid of one mask, shared by every channel of its image. Levels live in one buffer each,
+/// finest first; the loops run on raw pointers.
+private final class Pyramid {
+    /// Sizes per level, finest first.
+    private(set) var sizes: [(h: Int, w: Int)] = []
+    /// Known weights per level (`sizes[k].h · sizes[k].w` values each).
+    private var weights: [UnsafeMutablePointer<Double>] = []
+    /// Scratch: one colour buffer per level and one upsampling buffer.
+    private var colours: [UnsafeMutablePointer<Double>] = []
+    private let scratch: UnsafeMutablePointer<Double>
 
     init(mask: UnsafePointer<Float>, height: Int, width: Int) {
-        var level = [Double](repeating: 0, count: height * width)
-        for i in 0..<(height * width) { level[i] = mask[i] > 0.5 ? 0 : 1 }
+        let first = UnsafeMutablePointer<Double>.allocate(capacity: height * width)
+        var missing = false
+        for i in 0..<(height * width) {
+            first[i] = mask[i] > 0.5 ? 0 : 1
+            missing = missing || first[i] == 0
+        }
         sizes = [(height, width)]
-        weights = [level]
-        while weights[weights.count - 1].contains(where: { $0 <= 0 }), let last = sizes.last, max(last.h, last.w) > 1 {
-            let coarse = ((last.h + 1) / 2, (last.w + 1) / 2)
-            var next = [Double](repeating: 0, count: coarse.0 * coarse.1)
-            Pyramid.pool(weights[weights.count - 1], last, coarse) { y, x, sum, count in next[y * coarse.1 + x] = sum / Double(count) }
+        weights = [first]
+        while missing, let last = sizes.last, max(last.h, last.w) > 1 {
+            let coarse = (h: (last.h + 1) / 2, w: (last.w + 1) / 2)
+            let next = UnsafeMutablePointer<Double>.allocate(capacity: coarse.h * coarse.w)
+            let fine = weights[weights.count - 1]
+            missing = false
+            for y in 0..<coarse.h {
+                for x in 0..<coarse.w {
+                    let (sum, count) = Pyramid.childSum(fine, last, y, x)
+                    next[y * coarse.w + x] = sum / Double(count)
+                    missing = missing || sum == 0
+                }
+            }
             sizes.append(coarse)
             weights.append(next)
         }
+        colours = sizes.map { UnsafeMutablePointer<Double>.allocate(capacity: $0.h * $0.w) }
+        scratch = UnsafeMutablePointer<Double>.allocate(capacity: height * width)
     }
 
-    /// Calls `body(Y, X, Σ values, count)` for each pixel of the `coarse` level over its existing children in `fine`.
-    static func pool(_ values: [Double], _ fine: (h: Int, w: Int), _ coarse: (h: Int, w: Int),
-                     _ body: (Int, Int, Double, Int) -> Void) {
-        for y in 0..<coarse.h {
-            for x in 0..<coarse.w {
-                var sum = 0.0, count = 0
-                for fy in (2 * y)..<min(2 * y + 2, fine.h) {
-                    for fx in (2 * x)..<min(2 * x + 2, fine.w) {
-                        sum += values[fy * fine.w + fx]
-                        count += 1
-                    }
-                }
-                body(y, x, sum, count)
+    deinit {
+        for p in weights + colours { p.deallocate() }
+        scratch.deallocate()
+    }
+
+    /// Σ values and the count of the (up to four) children in `fine` of coarse pixel (y, x).
+    @inline(__always)
+    static func childSum(_ values: UnsafePointer<Double>, _ fine: (h: Int, w: Int), _ y: Int, _ x: Int) -> (Double, Int) {
+        var sum = 0.0, count = 0
+        for fy in (2 * y)..<min(2 * y + 2, fine.h) {
+            for fx in (2 * x)..<min(2 * x + 2, fine.w) {
+                sum += values[fy * fine.w + fx]
+                count += 1
             }
         }
+        return (sum, count)
     }
 
     /// Fills one channel `source` (size of level 0) into `target`.
     func fill(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         let (h0, w0) = sizes[0]
-        var colour = [Double](repeating: 0, count: h0 * w0)
-        for i in 0..<(h0 * w0) where weights[0][i] > 0 { colour[i] = Double(source[i]) }
-        var colours = [colour]
-        // Pull: weighted means down the pyramid.
+        for i in 0..<(h0 * w0) { colours[0][i] = weights[0][i] > 0 ? Double(source[i]) : 0 }
+        // Pull: weighted means down the pyramid, C = Σ C_k·W_k / Σ W_k.
         for k in 1..<sizes.count {
-            let fine = colours[k - 1], fineWeights = weights[k - 1]
-            var weighted = [Double](repeating: 0, count: fine.count)
-            for i in 0..<fine.count { weighted[i] = fine[i] * fineWeights[i] }
-            var next = [Double](repeating: 0, count: sizes[k].h * sizes[k].w)
-            let coarseWeights = weights[k], width = sizes[k].w
-            Pyramid.pool(weighted, sizes[k - 1], sizes[k]) { y, x, sum, count in
-                let weight = coarseWeights[y * width + x] * Double(count)   // Σ W_k over the children
-                next[y * width + x] = weight > 0 ? sum / weight : 0
+            let fine = sizes[k - 1], (h, w) = sizes[k]
+            let fineColour = colours[k - 1], fineWeight = weights[k - 1]
+            for i in 0..<(fine.h * fine.w) { scratch[i] = fineColour[i] * fineWeight[i] }
+            for y in 0..<h {
+                for x in 0..<w {
+                    let (sum, count) = Pyramid.childSum(scratch, fine, y, x)
+                    let support = weights[k][y * w + x] * Double(count)   // Σ W_k over the children
+                    colours[k][y * w + x] = support > 0 ? sum / support : 0
+                }
             }
-            colours.append(next)
         }
-        // Push: blend each level with the upsampled level above.
-        var filled = colours[colours.count - 1]
+        // Push: F_k = W_k·C_k + (1 − W_k)·up(F_{k+1}), in place in the colour buffers.
         for k in stride(from: sizes.count - 2, through: 0, by: -1) {
-            let up = Pyramid.upsample(filled, from: sizes[k + 1], to: sizes[k])
-            var level = colours[k]
-            for i in 0..<level.count { level[i] = weights[k][i] * level[i] + (1 - weights[k][i]) * up[i] }
-            filled = level
+            Pyramid.upsample(colours[k + 1], from: sizes[k + 1], to: sizes[k], into: scratch)
+            let weight = weights[k], colour = colours[k]
+            for i in 0..<(sizes[k].h * sizes[k].w) { colour[i] = weight[i] * colour[i] + (1 - weight[i]) * scratch[i] }
         }
-        for i in 0..<(h0 * w0) { target[i] = Float(filled[i]) }
+        for i in 0..<(h0 * w0) { target[i] = Float(colours[0][i]) }
     }
 
-    /// Bilinear ×2 upsampling (half-pixel centres, edges clamped) of `values` to the size `to`.
-    static func upsample(_ values: [Double], from: (h: Int, w: Int), to: (h: Int, w: Int)) -> [Double] {
-        func taps(_ i: Int, _ limit: Int) -> (Int, Int, Double) {
+    /// Bilinear ×2 upsampling (half-pixel centres, edges clamped) of `values` to the size `to`, into `out`.
+    static func upsample(_ values: UnsafePointer<Double>, from: (h: Int, w: Int), to: (h: Int, w: Int),
+                         into out: UnsafeMutablePointer<Double>) {
+        @inline(__always) func taps(_ i: Int, _ limit: Int) -> (Int, Int, Double) {
             let s = min(max((Double(i) + 0.5) / 2 - 0.5, 0), Double(limit - 1))
             let i0 = Int(s.rounded(.down))
             return (i0, min(i0 + 1, limit - 1), s - Double(i0))
         }
-        var out = [Double](repeating: 0, count: to.h * to.w)
         for y in 0..<to.h {
             let (y0, y1, fy) = taps(y, from.h)
+            let top = values + y0 * from.w, bottom = values + y1 * from.w
             for x in 0..<to.w {
                 let (x0, x1, fx) = taps(x, from.w)
-                let top = values[y0 * from.w + x0] * (1 - fx) + values[y0 * from.w + x1] * fx
-                let bottom = values[y1 * from.w + x0] * (1 - fx) + values[y1 * from.w + x1] * fx
-                out[y * to.w + x] = top * (1 - fy) + bottom * fy
+                let upper = top[x0] * (1 - fx) + top[x1] * fx
+                let lower = bottom[x0] * (1 - fx) + bottom[x1] * fx
+                out[y * to.w + x] = upper * (1 - fy) + lower * fy
             }
         }
-        return out
     }
 }
