@@ -34,36 +34,14 @@ public final class InstanceNorm2d: Module {
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
-        if affine {
-            let w = Tensor.ones([numFeatures]), b = Tensor.zeros([numFeatures])
-            w.requiresGrad = true
-            b.requiresGrad = true
-            weight = w
-            bias = b
-        } else {
-            weight = nil
-            bias = nil
-        }
-        if trackRunningStats {
-            runningMean = Tensor.zeros([numFeatures])
-            runningVar = Tensor.ones([numFeatures])
-            numBatchesTracked = Tensor(scalar: 0)
-        } else {
-            runningMean = nil
-            runningVar = nil
-            numBatchesTracked = nil
-        }
+        let tensors = NormTensors(numFeatures, affine: affine, trackRunningStats: trackRunningStats)
+        (weight, bias) = (tensors.weight, tensors.bias)
+        (runningMean, runningVar, numBatchesTracked) = (tensors.runningMean, tensors.runningVar, tensors.numBatchesTracked)
     }
 
-    public var namedOwnParameters: [(String, Tensor)] {
-        guard let weight, let bias else { return [] }
-        return [("weight", weight), ("bias", bias)]
-    }
+    public var namedOwnParameters: [(String, Tensor)] { NormTensors.parameters(weight, bias) }
 
-    public var namedOwnBuffers: [(String, Tensor)] {
-        guard let runningMean, let runningVar, let numBatchesTracked else { return [] }
-        return [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", numBatchesTracked)]
-    }
+    public var namedOwnBuffers: [(String, Tensor)] { NormTensors.buffers(runningMean, runningVar, numBatchesTracked) }
 
     public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 4, x.shape[1] == numFeatures else {
@@ -138,36 +116,14 @@ public final class BatchNorm2d: BatchNormLayer {
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
-        if affine {
-            let w = Tensor.ones([numFeatures]), b = Tensor.zeros([numFeatures])
-            w.requiresGrad = true
-            b.requiresGrad = true
-            weight = w
-            bias = b
-        } else {
-            weight = nil
-            bias = nil
-        }
-        if trackRunningStats {
-            runningMean = Tensor.zeros([numFeatures])
-            runningVar = Tensor.ones([numFeatures])
-            numBatchesTracked = Tensor(scalar: 0)
-        } else {
-            runningMean = nil
-            runningVar = nil
-            numBatchesTracked = nil
-        }
+        let tensors = NormTensors(numFeatures, affine: affine, trackRunningStats: trackRunningStats)
+        (weight, bias) = (tensors.weight, tensors.bias)
+        (runningMean, runningVar, numBatchesTracked) = (tensors.runningMean, tensors.runningVar, tensors.numBatchesTracked)
     }
 
-    public var namedOwnParameters: [(String, Tensor)] {
-        guard let weight, let bias else { return [] }
-        return [("weight", weight), ("bias", bias)]
-    }
+    public var namedOwnParameters: [(String, Tensor)] { NormTensors.parameters(weight, bias) }
 
-    public var namedOwnBuffers: [(String, Tensor)] {
-        guard let runningMean, let runningVar, let numBatchesTracked else { return [] }
-        return [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", numBatchesTracked)]
-    }
+    public var namedOwnBuffers: [(String, Tensor)] { NormTensors.buffers(runningMean, runningVar, numBatchesTracked) }
 
     public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 4, x.shape[1] == numFeatures else {
@@ -190,5 +146,40 @@ public final class BatchNorm2d: BatchNormLayer {
                                 training: isTraining, momentum: momentum, eps: eps)
         if isTraining, let numBatchesTracked { numBatchesTracked.data[0] += 1 }
         return y
+    }
+}
+
+/// The affine parameters and running statistics of a norm layer, made and named as PyTorch does: weight 1 and
+/// bias 0 (trainable) when affine; running mean 0, variance 1 and a batch counter when tracking statistics.
+struct NormTensors {
+    let weight: Tensor?, bias: Tensor?
+    let runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
+
+    init(_ numFeatures: Int, affine: Bool, trackRunningStats: Bool) {
+        if affine {
+            let w = Tensor.ones([numFeatures]), b = Tensor.zeros([numFeatures])
+            w.requiresGrad = true
+            b.requiresGrad = true
+            (weight, bias) = (w, b)
+        } else {
+            (weight, bias) = (nil, nil)
+        }
+        if trackRunningStats {
+            (runningMean, runningVar, numBatchesTracked) = (Tensor.zeros([numFeatures]), Tensor.ones([numFeatures]), Tensor(scalar: 0))
+        } else {
+            (runningMean, runningVar, numBatchesTracked) = (nil, nil, nil)
+        }
+    }
+
+    /// `weight`, `bias` when both exist.
+    static func parameters(_ weight: Tensor?, _ bias: Tensor?) -> [(String, Tensor)] {
+        guard let weight, let bias else { return [] }
+        return [("weight", weight), ("bias", bias)]
+    }
+
+    /// `running_mean`, `running_var`, `num_batches_tracked` when tracked.
+    static func buffers(_ mean: Tensor?, _ variance: Tensor?, _ count: Tensor?) -> [(String, Tensor)] {
+        guard let mean, let variance, let count else { return [] }
+        return [("running_mean", mean), ("running_var", variance), ("num_batches_tracked", count)]
     }
 }
