@@ -232,6 +232,41 @@ final class RecipeRunnerTests: XCTestCase {
         }
     }
 
+    func testSRTrainStepWithItsOwnOptionsFeedsAnUpscaleStep() throws {
+        let data = dir.appendingPathComponent("hr")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PipelineFixtures.url("photos/chelsea_crop.png"), to: data.appendingPathComponent("cat.png"))
+        let recipe = try write("""
+        steps:
+          - task: train
+            kind: sr
+            input: hr
+            output: sr-run
+            options:
+              arch: srvgg
+              scale: 2
+              num-feat: 4
+              num-conv: 1
+              gt-size: 32
+              batch-size: 2
+              crops-per-epoch: 4
+              max-steps: 2
+          - task: upscale
+            model: sr-run
+            input: in/sub
+            output: up
+        """)
+        let (summary, lines) = try run(recipe)
+        XCTAssertEqual(summary.exitCode, 0, summary.report)
+        XCTAssertTrue(lines[0].contains("train sr on ") && lines[0].contains("srvgg ×2"), lines[0])
+        let config = try String(contentsOf: dir.appendingPathComponent("sr-run/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"gt_size\" : 32") && config.contains("\"num_conv\" : 1"), config)
+        XCTAssertEqual(files("up"), ["d.png", "e.png", "f.png"])
+        let input = try PipelineFixtures.samples(dir.appendingPathComponent("in/sub/d.png"))
+        let output = try PipelineFixtures.samples(dir.appendingPathComponent("up/d.png"))
+        XCTAssertEqual([output.width, output.height], [2 * input.width, 2 * input.height])
+    }
+
     func testMorphRunExitCodesAndRecipeErrorsNameFileLineAndColumn() throws {
         let good = try write(Self.chain)
         let ok = try PipelineFixtures.runMorph(["run", good.path, "--shard", "2/3"])
