@@ -26,7 +26,7 @@ public final class GatedConv2d: Module {
         // over the 18 layers and the untrained net answers with its biases alone; gain 2.4 keeps it near 1.
         WeightInit.normal(conv.weight, mean: 0, std: GatedConv2d.initGain / Float(WeightInit.fans(conv.weight.shape).fanIn).squareRoot(),
                           rng: &rng)
-        if let bias = conv.bias { for i in 0..<bias.count { bias.data[i] = 0 } }
+        conv.bias?.fill(0)
     }
 
     /// The weight scale of a fresh gated convolution (see `init`).
@@ -96,7 +96,8 @@ public final class GatedInpaintGenerator: MorphModel {
         gated(2 * c, c)
         gated(c, c / 2)
         let correction = Conv2d(c / 2, 3, kernelSize: 3, padding: 1, rng: &rng)
-        for t in [correction.weight] + (correction.bias.map { [$0] } ?? []) { for i in 0..<t.count { t.data[i] = 0 } }
+        correction.weight.fill(0)
+        correction.bias?.fill(0)
         layers.append(correction)
         rf.conv(3)
         body = Sequential(layers)

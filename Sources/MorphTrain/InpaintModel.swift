@@ -108,8 +108,14 @@ public final class InpaintModel: TrainableModel {
     /// Mean |G(input) − image| over the hole pixels of `mask` (all channels).
     public static func holeL1(_ net: MorphModel, image: Tensor, mask: Tensor) throws -> Float {
         let out = try withoutGrad { try net(try GatedInpaintGenerator.makeInput(image: image, mask: mask)) }
+        return holeL1(prediction: out, image: image, mask: mask)
+    }
+
+    /// Mean |prediction − image| over the hole pixels (mask > ½) of `mask` `[N, 1, H, W]`, all channels;
+    /// 0 without holes.
+    public static func holeL1(prediction: Tensor, image: Tensor, mask: Tensor) -> Float {
         let c = image.shape[1], n = image.shape[2] * image.shape[3], batch = image.shape[0]
-        let o = out.values, x = image.values, m = mask.values
+        let o = prediction.data, x = image.data, m = mask.data
         var sum = 0.0, count = 0
         for b in 0..<batch {
             for ch in 0..<c {

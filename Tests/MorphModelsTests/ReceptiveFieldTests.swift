@@ -89,7 +89,7 @@ final class InpaintCompositeTests: XCTestCase {
         let mask = Tensor.zeros([1, 1, 20, 30])
         for y in 4..<17 { for x in 2..<25 { mask.data[y * 30 + x] = 1 } }
         let constant = Tensor.zeros([1, 1, 20, 30])
-        for i in 0..<constant.count { constant.data[i] = 0.375 }
+        constant.fill(0.375)
         XCTAssertEqual(Set(try PullPushFill.fill(image: constant, mask: mask).values), [0.375])
         let image = Tensor.uniform([1, 1, 20, 30], low: -0.5, high: 0.25, rng: &rng)
         let known = (0..<600).filter { mask.data[$0] == 0 }.map { image.data[$0] }

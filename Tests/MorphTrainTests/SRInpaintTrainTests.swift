@@ -26,46 +26,46 @@ final class SRInpaintTrainTests: XCTestCase {
         return o
     }
 
-    func testSRStepMatchesPyTorch() throws {
-        let fx = try Fixture.load("train_sr_step")
-        let model = try SRModel(options: SRInpaintTrainTests.tinyESRGAN())
-        XCTAssertEqual(model.pixelWeight, 1e-2)
-        XCTAssertEqual(model.ganWeight, 5e-3)
-        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
-            try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
-        }
-    }
-
-    func testSRGANVanillaStepMatchesPyTorch() throws {
-        let fx = try Fixture.load("train_srgan_step")
+    /// One SR training step on `tinyESRGAN()` (adjusted by `configure`) against PyTorch's fixture `name`.
+    @discardableResult
+    func checkSRStep(_ name: String, _ configure: (inout TrainOptions) -> Void = { _ in }) throws -> SRModel {
+        let fx = try Fixture.load(name)
         var o = SRInpaintTrainTests.tinyESRGAN()
-        o.sr?.ganType = .vanilla
+        configure(&o)
         let model = try SRModel(options: o)
         try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
             try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
         }
+        return model
+    }
+
+    func testSRStepMatchesPyTorch() throws {
+        let model = try checkSRStep("train_sr_step")
+        XCTAssertEqual(model.pixelWeight, 1e-2)
+        XCTAssertEqual(model.ganWeight, 5e-3)
+    }
+
+    func testSRGANVanillaStepMatchesPyTorch() throws {
+        try checkSRStep("train_srgan_step") { $0.sr?.ganType = .vanilla }
     }
 
     /// Real-ESRGAN's pairing: the U-Net discriminator with spectral norm and the vanilla GAN on its per-pixel logits.
     func testRealESRGANUNetDiscriminatorStepMatchesPyTorch() throws {
-        let fx = try Fixture.load("train_realesrgan_unet_step")
-        var o = SRInpaintTrainTests.tinyESRGAN()
-        o.sr?.ganType = .vanilla
-        o.sr?.discriminator = .unet
-        let model = try SRModel(options: o)
-        XCTAssertEqual(model.networks.map(\.spec.name), ["srvgg", "unet_discriminator_sn"])
-        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
-            try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
+        let model = try checkSRStep("train_realesrgan_unet_step") {
+            $0.sr?.ganType = .vanilla
+            $0.sr?.discriminator = .unet
         }
+        XCTAssertEqual(model.networks.map(\.spec.name), ["srvgg", "unet_discriminator_sn"])
         // Any crop divisible by 8 suits it; the VGG-style one needs 128 or 256.
-        var odd = o
-        odd.sr?.gtSize = 96
-        XCTAssertNoThrow(try odd.sr?.validate())
-        odd.sr?.gtSize = 100
-        XCTAssertThrowsError(try odd.sr?.validate())
-        odd.sr?.gtSize = 96
-        odd.sr?.discriminator = nil
-        XCTAssertThrowsError(try odd.sr?.validate())
+        var odd = try XCTUnwrap(SRInpaintTrainTests.tinyESRGAN().sr)   // --gan, ×4
+        odd.discriminator = .unet
+        odd.gtSize = 96
+        XCTAssertNoThrow(try odd.validate())
+        odd.gtSize = 100
+        XCTAssertThrowsError(try odd.validate())
+        odd.gtSize = 96
+        odd.discriminator = nil
+        XCTAssertThrowsError(try odd.validate())
     }
 
     func testInpaintStepMatchesPyTorch() throws {
@@ -169,13 +169,8 @@ final class SRInpaintTrainTests: XCTestCase {
         func holeL1() throws -> Float {
             try held.map { try InpaintModel.holeL1(model.g, image: $0.0, mask: $0.1) }.reduce(0, +) / Float(held.count)
         }
-        let fill = try held.map { crop -> Float in
-            let filled = try PullPushFill.fill(image: crop.0, mask: crop.1)
-            var sum = 0.0, count = 0
-            for c in 0..<3 { for i in 0..<(32 * 32) where crop.1.data[i] > 0.5 {
-                sum += Double(abs(filled.data[c * 1024 + i] - crop.0.data[c * 1024 + i])); count += 1
-            } }
-            return Float(sum / Double(count))
+        let fill = try held.map { crop in
+            InpaintModel.holeL1(prediction: try PullPushFill.fill(image: crop.0, mask: crop.1), image: crop.0, mask: crop.1)
         }.reduce(0, +) / Float(held.count)
         let correction = try XCTUnwrap(Dictionary(model.g.namedParameters(), uniquingKeysWith: { a, _ in a })["body.18.weight"])
         XCTAssertEqual(correction.values.map(abs).max(), 0, "a fresh generator returns its fill")

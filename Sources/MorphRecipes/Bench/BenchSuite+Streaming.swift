@@ -10,22 +10,16 @@ extension BenchSuite {
     /// while the 16000×16000 output alone is 732 MiB of 8-bit RGB).
     static func streamingCases() -> [BenchCase] {
         [BenchCase(name: "upscale_srvgg_x4_4000", quick: false) { _ in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-stream-\(getpid())")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let model = try ArchitectureRegistry.build("srvgg", seed: 1)
-            let checkpoint = dir.appendingPathComponent("srvgg_x4.safetensors")
-            let spec = ArchitectureSpec(name: "srvgg", options: ["num_conv": .int(16), "num_feat": .int(64)], scale: 4)
-            try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: checkpoint)
-            let input = dir.appendingPathComponent("in.png")
-            try writePattern(to: input, side: 4000)
-            let output = dir.appendingPathComponent("out.png")
-            let (seconds, rss) = try ChildProcess.run(executable: morphExecutable(),
-                arguments: ["upscale", input.path, "-o", output.path, "--model", checkpoint.path])
-            var record = BenchRecord(name: "upscale_srvgg_x4_4000", seconds: seconds)
-            record.peakRSSMiB = Double(rss) / 1_048_576
-            record.note = "child process; 4000² → 16000² PNG"
-            return record
+            try withScratchFolder("stream") { dir in
+                let checkpoint = try writeSRVGGCheckpoint(in: dir, numConv: 16, numFeat: 64)
+                let input = dir.appendingPathComponent("in.png")
+                try writePattern(to: input, side: 4000)
+                let (seconds, rss) = try upscaleInChild(input, to: dir.appendingPathComponent("out.png"), model: checkpoint)
+                var record = BenchRecord(name: "upscale_srvgg_x4_4000", seconds: seconds)
+                record.peakRSSMiB = Double(rss) / 1_048_576
+                record.note = "child process; 4000² → 16000² PNG"
+                return record
+            }
         }, BenchCase(name: "upscale_linear_800_1600", quick: false) { _ in
             try linearScaling()
         }]
@@ -35,28 +29,44 @@ extension BenchSuite {
     /// is the larger run, with `pixel_time_ratio` = (seconds per pixel at 1600²) / (seconds per pixel at 800²),
     /// 1 for time exactly linear in pixels.
     static func linearScaling() throws -> BenchRecord {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-linear-\(getpid())")
+        try withScratchFolder("linear") { dir in
+            let checkpoint = try writeSRVGGCheckpoint(in: dir, numConv: 4, numFeat: 16)
+            var timings: [(side: Int, seconds: Double)] = []
+            for side in [800, 1600] {
+                let input = dir.appendingPathComponent("in\(side).png")
+                try writePattern(to: input, side: side)
+                let (seconds, _) = try upscaleInChild(input, to: dir.appendingPathComponent("out\(side).png"), model: checkpoint)
+                timings.append((side, seconds))
+            }
+            let perPixel = timings.map { $0.seconds / Double($0.side * $0.side) }
+            var record = BenchRecord(name: "upscale_linear_800_1600", seconds: timings[1].seconds)
+            record.pixelTimeRatio = perPixel[1] / perPixel[0]
+            record.note = String(format: "child processes; 800² took %.2f s, 1600² (4× the pixels) %.2f s",
+                                 timings[0].seconds, timings[1].seconds)
+            return record
+        }
+    }
+
+    /// Runs `body` with a fresh temporary folder named after `label`, removed afterwards.
+    static func withScratchFolder<T>(_ label: String, _ body: (URL) throws -> T) throws -> T {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(label)-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let options: [String: ArchitectureSpec.Value] = ["num_conv": .int(4), "num_feat": .int(16)]
-        let model = try ArchitectureRegistry.build("srvgg", options: ["num_conv": "4", "num_feat": "16"], seed: 1)
-        let checkpoint = dir.appendingPathComponent("srvgg_small.safetensors")
-        try Checkpoint(tensors: model.stateDict(), metadata: ArchitectureSpec(name: "srvgg", options: options, scale: 4).metadata)
-            .write(to: checkpoint)
-        var timings: [(side: Int, seconds: Double)] = []
-        for side in [800, 1600] {
-            let input = dir.appendingPathComponent("in\(side).png")
-            try writePattern(to: input, side: side)
-            let (seconds, _) = try ChildProcess.run(executable: morphExecutable(), arguments: [
-                "upscale", input.path, "-o", dir.appendingPathComponent("out\(side).png").path, "--model", checkpoint.path])
-            timings.append((side, seconds))
-        }
-        let perPixel = timings.map { $0.seconds / Double($0.side * $0.side) }
-        var record = BenchRecord(name: "upscale_linear_800_1600", seconds: timings[1].seconds)
-        record.pixelTimeRatio = perPixel[1] / perPixel[0]
-        record.note = String(format: "child processes; 800² took %.2f s, 1600² (4× the pixels) %.2f s", timings[0].seconds,
-                             timings[1].seconds)
-        return record
+        return try body(dir)
+    }
+
+    /// A seeded ×4 SRVGGNetCompact checkpoint (with its `morph.*` architecture metadata) in `dir`.
+    static func writeSRVGGCheckpoint(in dir: URL, numConv: Int, numFeat: Int) throws -> URL {
+        let model = try ArchitectureRegistry.build("srvgg", options: ["num_conv": "\(numConv)", "num_feat": "\(numFeat)"], seed: 1)
+        let spec = ArchitectureSpec(name: "srvgg", options: ["num_conv": .int(numConv), "num_feat": .int(numFeat)], scale: 4)
+        let url = dir.appendingPathComponent("srvgg_\(numConv)x\(numFeat).safetensors")
+        try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: url)
+        return url
+    }
+
+    /// `morph upscale INPUT -o OUTPUT --model MODEL` as a child process: its wall time and peak resident bytes.
+    static func upscaleInChild(_ input: URL, to output: URL, model: URL) throws -> (seconds: Double, peakRSSBytes: Int) {
+        try ChildProcess.run(executable: morphExecutable(), arguments: ["upscale", input.path, "-o", output.path, "--model", model.path])
     }
 
     /// A smooth 8-bit RGB test image, written row band by row band into memory once.
