@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphTrain", dependencies: ["MorphModels", "MorphImage"], swiftSettings: fastMath),
         .target(name: "MorphRecipes", dependencies: [
-            "MorphTrain", .product(name: "Yams", package: "Yams"),
+            "MorphTrain", "MorphImage", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MorphPipeline", dependencies: [
             "MorphModels", "MorphCheckpoint", "MorphImage", "MorphRecipes",
@@ -43,7 +43,9 @@ let package = Package(
         .executableTarget(name: "morph", dependencies: [
             "MorphPipeline", "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: fastMath),
+        ], swiftSettings: fastMath, plugins: ["MorphVersionStamp"]),
+        // Stamps `morph --version` with the VERSION file and the git commit (scripts/stamp-version.sh).
+        .plugin(name: "MorphVersionStamp", capability: .buildTool()),
 
         // Tests: one target per module plus shared helpers.
         .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint"], path: "Tests/TestSupport"),

@@ -39,25 +39,23 @@ public enum BuiltinModels {
         !text.contains("/") && !ModelLoader.extensions.contains(URL(fileURLWithPath: text).pathExtension.lowercased())
     }
 
-    /// The file of built-in `name`.
-    /// - Throws: `PipelineError.model` for an unknown name (listing the built-ins) or a built-in whose file
-    ///   is not installed (naming where it was looked for).
+    /// The file of built-in `name`: `$MORPH_MODELS/<name>.safetensors` when that exists, otherwise
+    /// `models/<name>.safetensors` in the checkout or installation (`share/morph/models`) holding `morph`.
+    /// - Throws: `PipelineError.model` for an unknown name (listing the built-ins and pointing at the catalogue)
+    ///   or a built-in whose file is not installed (naming where it was looked for).
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         guard isBuiltin(name) else {
             throw PipelineError.model(file: name, "no such checkpoint file or folder, and not a built-in model "
-                + "(built-ins: \(names.joined(separator: ", ")))")
+                + "(built-ins: \(names.joined(separator: ", ")); morph models lists the downloadable ones)")
         }
-        let relative = "models/\(name).safetensors"
         if let folder = environment["MORPH_MODELS"], !folder.isEmpty {
             let url = URL(fileURLWithPath: folder).appendingPathComponent("\(name).safetensors")
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw PipelineError.model(file: url.path, "built-in model '\(name)' is not in $MORPH_MODELS")
-            }
-            return url
+            if FileManager.default.fileExists(atPath: url.path) { return url }
         }
+        let relative = "models/\(name).safetensors"
         guard let url = RepositoryFiles.locate(relative) else {
             throw PipelineError.model(file: name, "built-in model not installed: no \(relative) above the morph "
-                + "executable or in the current folder (set MORPH_MODELS to its folder)")
+                + "executable (or share/morph/\(relative) of its installation) or in the current folder")
         }
         return url
     }

@@ -76,9 +76,12 @@ public struct RecipeRunner {
     /// Parses and validates `url` with built-in model names known, `--input` replacing the first step's input and
     /// `--output` the last step's output.
     /// - Throws: `RecipeError` with every problem found (file, line, column).
-    public static func load(_ url: URL, input: URL? = nil, output: URL? = nil, checkFiles: Bool = true) throws -> Recipe {
-        let environment = RecipeEnvironment(isBuiltinModel: BuiltinModels.isBuiltin, checkFiles: checkFiles,
-                                            builtinNames: BuiltinModels.names)
+    /// Catalogue names (`ModelCatalogue`) count as known models too; with `dryRun`, model files may be missing.
+    public static func load(_ url: URL, input: URL? = nil, output: URL? = nil, checkFiles: Bool = true,
+                            dryRun: Bool = false) throws -> Recipe {
+        var environment = RecipeEnvironment(isBuiltinModel: { BuiltinModels.isBuiltin($0) || ModelCatalogue.entry(named: $0) != nil },
+                                            checkFiles: checkFiles, builtinNames: BuiltinModels.names)
+        environment.allowMissingModels = dryRun
         return try RecipeParser.load(url, environment: environment, inputOverride: input, outputOverride: output)
     }
 
@@ -161,6 +164,14 @@ public struct RecipeRunner {
             for job in jobs { print("  \(step.task.rawValue): \(job.input.path) -> \(job.output.path)") }
             return BatchSummary()
         }
+        if options.dryRun, !trainedHere {
+            do { _ = try ModelLoader.resolve(modelName, direction: direction) } catch {
+                // Checking a recipe before downloading its models is what a dry run is for: report, do not fail.
+                print("\(header) with \(modelName), \(files); model not available yet: \(PipelineError.cause(error, dropping: modelName))")
+                for job in jobs { print("  \(step.task.rawValue): \(job.input.path) -> \(job.output.path)") }
+                return BatchSummary()
+            }
+        }
         let modelURL = try ModelLoader.resolve(modelName, direction: direction)
         let hash = Manifest.modelHash(modelURL.path)
         print("\(header) with \(modelURL.path) (model \(hash)), \(files)")
@@ -181,8 +192,12 @@ public struct RecipeRunner {
         guard loaded.traits.role == .generator else {
             throw PipelineError.model(file: modelURL.path, "is a \(loaded.configuration.name) discriminator, not a generator")
         }
-        let inference = InferenceOptions(tile: step.tile ?? .auto, overlap: step.overlap,
+        if let purpose = ModelPurpose(rawValue: step.task.rawValue) { try ModelPurpose.require(purpose, of: loaded) }
+        let requested = InferenceOptions(tile: step.tile ?? .auto, overlap: step.overlap,
                                          normStatistics: step.normStats.flatMap(NormStatisticsMode.init(rawValue:)))
+        let tiles = try TileExactness(requested, traits: loaded.traits)
+        if let note = tiles.note { FileHandle.standardError.write(Data("morph: step line \(step.line): \(note)\n".utf8)) }
+        let inference = tiles.options
         let runOptions = ImageRunOptions(format: step.format.flatMap(ImageFormat.init(extension:)),
                                          skipExisting: step.skipExisting, inference: inference,
                                          interactive: options.interactive)

@@ -12,6 +12,8 @@ public final class ProgressReporter {
     private var lastLoggedFraction = -1.0
     private let lock = NSLock()
     private(set) var done = 0
+    /// Items passed over without work (skipped, done before): counted in `done`, left out of the rate.
+    private(set) var passed = 0
 
     /// A reporter for `total` items. `interactive` defaults to whether stderr is a terminal.
     public init(total: Int, label: String, unit: String = "files", interactive: Bool? = nil) {
@@ -22,9 +24,11 @@ public final class ProgressReporter {
     }
 
     /// Marks `count` more items done and redraws (throttled) with an optional status text.
-    public func advance(by count: Int = 1, status: String = "") {
+    /// `skipped` items took no work, so they do not count towards the rate (nor make the ETA optimistic).
+    public func advance(by count: Int = 1, status: String = "", skipped: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         done += count
+        if skipped { passed += count }
         let now = Date()
         if isTTY {
             guard now.timeIntervalSince(lastDraw) > 0.1 || done >= total else { return }
@@ -51,7 +55,7 @@ public final class ProgressReporter {
     /// The text of one progress line: label, bar, count, rate, ETA.
     func line(now: Date, status: String) -> String {
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - passed) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let width = 24

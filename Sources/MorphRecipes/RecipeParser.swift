@@ -1,4 +1,5 @@
 import Foundation
+import MorphImage
 import MorphTrain
 import Yams
 
@@ -31,7 +32,8 @@ public enum RecipeParser {
                             inputOverride: URL? = nil, outputOverride: URL? = nil) throws -> Recipe {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw RecipeError(file: url.path, issues: [RecipeIssue(line: 0, column: 0, message: "cannot read the recipe: \(error.localizedDescription)")])
+            throw RecipeError(file: url.path, issues: [RecipeIssue(line: 0, column: 0,
+                message: "cannot read the recipe: " + ErrorText.line(error, dropping: url.path))])
         }
         return try parse(text, file: url, environment: environment, inputOverride: inputOverride, outputOverride: outputOverride)
     }
@@ -156,10 +158,11 @@ public enum RecipeParser {
             }
             return s.string
         }
-        func int(_ k: String, min: Int) -> Int? {
+        func int(_ k: String, min: Int, orAuto: Bool = false) -> Int? {
             guard let entry = values[k] else { return nil }
             guard let n = entry.value.int, n >= min else {
-                issues.append(issue(entry.value, "'\(k)' must be an integer ≥ \(min), got '\(entry.value.string ?? "a collection")'"))
+                let expected = "an integer ≥ \(min)" + (orAuto ? " or auto" : "")
+                issues.append(issue(entry.value, "'\(k)' must be \(expected), got '\(entry.value.string ?? "a collection")'"))
                 return nil
             }
             return n
@@ -185,7 +188,7 @@ public enum RecipeParser {
         var model = string("model")
         if task != .train {
             if model == nil && values["model"] == nil { issues.append(issue(node, "missing 'model' for a \(task.rawValue) step")) }
-            if let model, environment.checkFiles, !environment.isBuiltinModel(model),
+            if let model, environment.checkFiles, !environment.allowMissingModels, !environment.isBuiltinModel(model),
                !runFolders.contains(path(model).path), !FileManager.default.fileExists(atPath: path(model).path) {
                 let builtins = environment.builtinNames.isEmpty ? ""
                     : "; built-in models: " + environment.builtinNames.joined(separator: ", ")
@@ -227,10 +230,10 @@ public enum RecipeParser {
         step.chained = inputOverride == nil && values["input"] == nil && chainedFrom != nil
         step.mask = mask
         if let entry = values["tile"] {
-            if entry.value.string == "auto" { step.tile = .auto } else if let n = int("tile", min: 0) { step.tile = .size(n) }
+            if entry.value.string == "auto" { step.tile = .auto } else if let n = int("tile", min: 0, orAuto: true) { step.tile = .size(n) }
         }
         if let entry = values["overlap"] {
-            if entry.value.string == "auto" { step.overlapAuto = true } else { step.overlap = int("overlap", min: 0) }
+            if entry.value.string == "auto" { step.overlapAuto = true } else { step.overlap = int("overlap", min: 0, orAuto: true) }
         }
         if let d = string("direction") {
             if d == "AtoB" || d == "BtoA" { step.direction = d } else {

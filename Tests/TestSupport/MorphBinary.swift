@@ -12,12 +12,15 @@ public enum MorphBinary {
     }
 
     /// Runs `morph` with `arguments` (80 columns); returns the exit code, stdout and stderr.
-    public static func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+    /// `environment` adds to (or replaces) the test's own variables.
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:],
+                           executable: URL? = nil) throws -> (code: Int32, out: String, err: String) {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "80"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -25,19 +25,19 @@ struct InpaintCommand: ParsableCommand {
     @OptionGroup var tiling: TilingOptions
 
     func run() throws {
-        let options = ImageRunOptions(format: output.format?.imageFormat, quality: output.quality,
-                                      skipExisting: output.skipExisting, jobs: output.jobs,
-                                      inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize))
-        let summary: BatchSummary
-        do {
+        var options = output.runOptions(tiling, inference: InferenceOptions(tile: tiling.tileSetting,
+                                                                            overlap: tiling.overlapSize))
+        let summary = try CLIFailure.guarding {
             let jobs = try InpaintPipeline.plan(inputs: inputs, masks: mask, output: output.output,
-                                                format: options.format)
+                                                format: options.format, suffix: options.suffix)
             let loaded = try ModelLoader.load(ModelLoader.resolve(model.model), arch: model.architecture.arch,
                                               options: model.architecture.dictionary)
-            summary = try InpaintPipeline.run(jobs, model: loaded, options: options, label: "inpaint")
-        } catch {
-            throw modelFailure(error)
+            let tiles = try TileExactness(options.inference, traits: loaded.traits, exact: options.tileExact)
+            options.inference = tiles.options
+            if let note = tiles.note { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
+            return try InpaintPipeline.run(jobs, model: loaded, options: options, label: "inpaint")
         }
+        CLIFailure.summariseWarnings()
         print(summary.report)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

@@ -48,9 +48,7 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         let inference = InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize, normStatistics: normStats)
-        let options = ImageRunOptions(format: output.format?.imageFormat, quality: output.quality,
-                                      skipExisting: output.skipExisting, jobs: output.jobs, inference: inference,
-                                      loadSize: loadSize)
+        let options = output.runOptions(tiling, inference: inference, loadSize: loadSize)
         let runner = ImageCommandRunner(inputs: inputs, output: output.output, model: model.model,
                                         arch: model.architecture.arch, architectureOptions: model.architecture.dictionary,
                                         direction: direction, task: .translate(eval: eval, seed: seed), options: options)

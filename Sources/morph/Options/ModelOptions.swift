@@ -1,8 +1,12 @@
 import ArgumentParser
+import MorphPipeline
 
 /// Which model to run and how to override what detection finds: shared by translate, upscale and convert.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Checkpoint (.pth, .pt, .ckpt, .safetensors), a training run folder, or a built-in model name.")
+    @Option(name: .long, help: ArgumentHelp(
+        "Checkpoint (.pth, .pt, .ckpt, .safetensors), a training run folder, a built-in model ("
+            + BuiltinModels.names.joined(separator: ", ") + ") or a downloaded one (see morph models).",
+        valueName: "model"))
     var model: String
 
     @OptionGroup var architecture: ArchitectureOverride

@@ -22,6 +22,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Files processed in parallel (useful when tiles are small).")
     var jobs: Int = 1
 
+    @Option(help: "Append _SUFFIX to each output file name in an output folder (photo.png → photo_SUFFIX.png).")
+    var suffix: String?
+
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
