@@ -68,7 +68,7 @@ public enum BenchSuite {
     }
 
     /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
-    /// `extra` holds cases of modules above this one (e.g. MorphPipeline's `inpaint_512_hole64`), run after the rest.
+    /// `extra` holds further cases (`PipelineBench`'s `inpaint_512_hole64`), run after the rest.
     public static func run(quick: Bool, filter: String?, benchmark: Benchmark, extra: [BenchCase] = [],
                            report: (BenchRecord) -> Void) throws -> [BenchRecord] {
         let all = cases() + extra

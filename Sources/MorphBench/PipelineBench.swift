@@ -2,7 +2,7 @@ import Foundation
 import MorphCheckpoint
 import MorphImage
 import MorphModels
-import MorphRecipes
+import MorphInference
 import MorphTensor
 
 /// `morph bench` cases that need the pipeline (file I/O, model loading, the inpainting crop logic).

@@ -1,4 +1,5 @@
 import Foundation
+import MorphInference
 
 /// Runs `bench/pytorch_reference.py` and reads its JSON lines (`name`, `seconds`).
 public enum PyTorchReference {

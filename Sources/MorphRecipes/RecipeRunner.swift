@@ -1,6 +1,6 @@
 import Foundation
 import MorphImage
-import MorphRecipes
+import MorphInference
 import MorphTrain
 
 /// How `morph run` runs a recipe.
@@ -55,8 +55,7 @@ public struct RecipeSummary {
 /// Runs a validated recipe: each step over its files (this shard's slice of them), a chained step over exactly
 /// the files the step before wrote, resuming from each output folder's manifest.
 ///
-/// Lives in MorphPipeline because it calls the pipeline (`ImagePipeline`, `InpaintPipeline`) and the trainer;
-/// MorphRecipes, below it, holds the recipe schema, the parser, sharding and the manifest.
+/// Sits on top of MorphInference (the pipelines, the batch engine, sharding and the manifest) and MorphTrain.
 public struct RecipeRunner {
     /// The recipe.
     public let recipe: Recipe

@@ -1,5 +1,5 @@
 import Foundation
-import MorphTrain
+import MorphSupport
 
 /// Progress display of a training run, shared by `morph train` and a recipe's train step: a bar per epoch
 /// with the trainer's headline losses, and its messages as log lines.

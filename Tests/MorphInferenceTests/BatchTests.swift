@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 @testable import MorphImage
-import MorphPipeline
-import MorphRecipes
+import MorphInference
+import TestSupport
 
 /// Folders, mirroring, failures, refusals, skip-existing, parallel jobs and image layouts.
 final class BatchTests: XCTestCase {

@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 import MorphImage
 import MorphModels
-@testable import MorphPipeline
-import MorphRecipes
+@testable import MorphInference
 import MorphTensor
+import TestSupport
 
 /// Built-in model names: resolution from the repository, `$MORPH_MODELS`, unknown names, and what the shipped
 /// models do on images they were not trained on.

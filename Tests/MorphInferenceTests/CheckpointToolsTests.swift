@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 import MorphCheckpoint
-import MorphPipeline
+import MorphInference
 import MorphTensor
+import TestSupport
 
 /// `morph info` and `morph convert` on real PyTorch checkpoints, and the loader's errors.
 final class CheckpointToolsTests: XCTestCase {

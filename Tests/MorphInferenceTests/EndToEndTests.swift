@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The built `morph` binary, run as a user would: output files, stdout, stderr and exit codes.
 final class EndToEndTests: XCTestCase {

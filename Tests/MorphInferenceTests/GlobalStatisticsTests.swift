@@ -1,8 +1,9 @@
 import XCTest
-@testable import MorphPipeline
+@testable import MorphInference
 import MorphImage
 import MorphNN
 import MorphTensor
+import TestSupport
 
 /// The statistics gathered over tiles are the whole image's, layer by layer.
 final class GlobalStatisticsTests: XCTestCase {

@@ -3,9 +3,9 @@ import XCTest
 @testable import MorphImage
 import MorphCheckpoint
 import MorphModels
-@testable import MorphPipeline
-import MorphRecipes
+@testable import MorphInference
 import MorphTensor
+import TestSupport
 
 /// `morph inpaint`: exact copying outside the holes, crops around holes only, mask matching and bad masks.
 final class InpaintPipelineTests: XCTestCase {

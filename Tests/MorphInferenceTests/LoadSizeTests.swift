@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-import MorphPipeline
+import MorphInference
+import TestSupport
 
 /// `morph translate --load-size`: the reference's scale_width before the model.
 final class LoadSizeTests: XCTestCase {

@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 import MorphCheckpoint
 import MorphModels
-import MorphPipeline
-import MorphRecipes
+import MorphInference
 import MorphTensor
+import TestSupport
 
 /// Train/eval behaviour with dropout and seeds, and checkpoints of the wrong kind.
 final class ModeAndKindTests: XCTestCase {

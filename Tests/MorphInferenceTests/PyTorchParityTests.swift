@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
-import MorphPipeline
-import MorphRecipes
+import MorphInference
+import TestSupport
 
 /// Every small generator, loaded from real `torch.save` files (zip and legacy, fp16, wrapped, `module.`),
 /// run through the image pipeline and compared with the PNGs PyTorch wrote (Tests/Fixtures/gen/cli.py).

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
-import MorphPipeline
-import MorphRecipes
+import MorphInference
+import TestSupport
 
 /// Huge-image streaming for norm-free models, and `--model` run folders.
 final class StreamingAndModelSourceTests: XCTestCase {

@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 import MorphImage
 import MorphModels
-import MorphPipeline
-import MorphRecipes
+import MorphInference
 import MorphTensor
+import TestSupport
 
 /// Tiled inference against whole-image inference: exact for norm-free models with the automatic overlap,
 /// and within 1/255 on 99.9% of pixels for InstanceNorm models with global statistics.

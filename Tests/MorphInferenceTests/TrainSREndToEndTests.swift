@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import MorphCheckpoint
-import MorphPipeline
+import MorphInference
 import TestSupport
 
 /// `morph train sr` and `morph train inpaint` as a user runs them, then `morph upscale --model RUN`.

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
-import MorphPipeline
+import MorphInference
 import MorphRecipes
+import TestSupport
 
 /// Every recipe shipped in `recipes/` parses, names what it needs, and fails in one line when a checkpoint is missing.
 final class RecipeFilesTests: XCTestCase {

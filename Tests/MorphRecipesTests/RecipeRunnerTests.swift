@@ -3,8 +3,9 @@ import XCTest
 import MorphCheckpoint
 @testable import MorphImage
 import MorphModels
-@testable import MorphPipeline
-import MorphRecipes
+import MorphInference
+@testable import MorphRecipes
+import TestSupport
 
 /// `morph run`: steps, chaining, sharding, the manifest and resuming, dry runs, train steps and exit codes.
 final class RecipeRunnerTests: XCTestCase {

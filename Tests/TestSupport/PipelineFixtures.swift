@@ -1,17 +1,15 @@
 import Foundation
 import XCTest
 @testable import MorphImage
-import MorphPipeline
 import MorphTensor
-import TestSupport
 
 /// Fixture paths, scratch folders, pixel comparisons and the built `morph` binary.
-enum PipelineFixtures {
+public enum PipelineFixtures {
     /// `Tests/Fixtures/<name>`.
-    static func url(_ name: String) -> URL { Fixture.directory.appendingPathComponent(name) }
+    public static func url(_ name: String) -> URL { Fixture.directory.appendingPathComponent(name) }
 
     /// A fresh empty scratch folder.
-    static func scratch(_ tag: String = #function) throws -> URL {
+    public static func scratch(_ tag: String = #function) throws -> URL {
         let clean = tag.filter { $0.isLetter || $0.isNumber }
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("morph-pipeline-\(clean)-\(UUID().uuidString.prefix(8))")
@@ -20,7 +18,7 @@ enum PipelineFixtures {
     }
 
     /// Interleaved samples of an image file, with its size and band count.
-    static func samples(_ url: URL) throws -> (values: [Int], width: Int, height: Int, bands: Int, depth: Int) {
+    public static func samples(_ url: URL) throws -> (values: [Int], width: Int, height: Int, bands: Int, depth: Int) {
         let image = try ImageLoader.load(url)
         let pixels = try image.pixels()
         let depth = image.bitDepth ?? 8
@@ -36,7 +34,7 @@ enum PipelineFixtures {
     }
 
     /// Asserts two images have the same layout and at least `fraction` of their samples differ by ≤ `levels`.
-    static func assertImagesClose(_ actual: URL, _ expected: URL, levels: Int = 1, fraction: Double = 0.999,
+    public static func assertImagesClose(_ actual: URL, _ expected: URL, levels: Int = 1, fraction: Double = 0.999,
                                   file: StaticString = #filePath, line: UInt = #line) throws {
         let a = try samples(actual), e = try samples(expected)
         XCTAssertEqual([a.width, a.height, a.bands], [e.width, e.height, e.bands], "layout of \(actual.lastPathComponent)",
@@ -50,7 +48,7 @@ enum PipelineFixtures {
     }
 
     /// Share of elements of two same-shape tensors within `tolerance`, and the largest difference.
-    static func agreement(_ a: Tensor, _ b: Tensor, tolerance: Float) -> (share: Double, worst: Float) {
+    public static func agreement(_ a: Tensor, _ b: Tensor, tolerance: Float) -> (share: Double, worst: Float) {
         guard a.shape == b.shape, a.count > 0 else { return (0, .infinity) }
         var close = 0
         var worst: Float = 0
@@ -63,7 +61,7 @@ enum PipelineFixtures {
     }
 
     /// A smooth RGB test pattern in [lo, hi] with a little deterministic texture.
-    static func pattern(height: Int, width: Int, lo: Float = -1, hi: Float = 1) -> Tensor {
+    public static func pattern(height: Int, width: Int, lo: Float = -1, hi: Float = 1) -> Tensor {
         let t = Tensor(zeros: [1, 3, height, width], zeroed: false)
         var state: UInt32 = 12345
         for c in 0..<3 {
@@ -80,10 +78,10 @@ enum PipelineFixtures {
     }
 
     /// The `morph` executable built next to the test bundle.
-    static var binary: URL { MorphBinary.url }
+    public static var binary: URL { MorphBinary.url }
 
     /// Runs `morph` with `arguments`; returns the exit code, stdout and stderr.
-    static func runMorph(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+    public static func runMorph(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
         try MorphBinary.run(arguments)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 
 /// One unit of batch work: an input file and where its result goes.
 public struct BatchJob: Hashable, Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 import MorphImage
-import MorphRecipes
 
 /// Turns the command line's inputs and `-o` into batch jobs, refusing anything that could overwrite an input.
 public enum JobPlanner {

@@ -1,5 +1,4 @@
 import Foundation
-import MorphRecipes
 
 /// The small models Morph trained itself, shipped as `models/<name>.safetensors` in the repository:
 /// `--model NAME` (and a recipe's `model: NAME`) finds them by name. `datasets.md` gives the command and the
@@ -12,19 +11,17 @@ public enum BuiltinModels {
     public struct Entry: Sendable {
         /// The name `--model` takes.
         public let name: String
-        /// The command it is made for (translate, upscale or inpaint).
-        public let task: RecipeTask
         /// What it does, in a few words.
         public let summary: String
     }
 
     /// Every built-in model.
     public static let all: [Entry] = [
-        Entry(name: "morph-light2dark", task: .translate,
+        Entry(name: "morph-light2dark",
               summary: "light to dark variants of wallpaper artworks (pix2pix, resnet_6blocks generator, ngf 16)"),
-        Entry(name: "morph-sr-x4", task: .upscale,
+        Entry(name: "morph-sr-x4",
               summary: "×4 photo super-resolution (SRVGGNetCompact, 32 features, 8 convs, L1 on bicubic LR)"),
-        Entry(name: "morph-inpaint", task: .inpaint,
+        Entry(name: "morph-inpaint",
               summary: "fills masked regions of photos (pull–push fill refined by gated convolutions, cnum 16, L1)"),
     ]
 

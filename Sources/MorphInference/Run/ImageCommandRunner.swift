@@ -1,6 +1,5 @@
 import Foundation
 import MorphImage
-import MorphRecipes
 
 /// What `morph translate` and `morph upscale` share: plan jobs, load the model, run, summarise.
 public struct ImageCommandRunner {

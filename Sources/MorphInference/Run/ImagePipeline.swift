@@ -2,7 +2,6 @@ import Foundation
 import MorphImage
 import MorphModels
 import MorphNN
-import MorphRecipes
 import MorphTensor
 
 /// What is done to each image.

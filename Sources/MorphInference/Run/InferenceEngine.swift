@@ -2,7 +2,6 @@ import Foundation
 import MorphImage
 import MorphModels
 import MorphNN
-import MorphRecipes
 import MorphTensor
 
 /// Which statistics the normalization layers use when an image is tiled.

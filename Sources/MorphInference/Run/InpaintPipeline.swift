@@ -1,7 +1,6 @@
 import Foundation
 import MorphImage
 import MorphModels
-import MorphRecipes
 import MorphTensor
 
 /// A rectangle of pixels: columns `x..<x+width`, rows `y..<y+height`.
