@@ -54,21 +54,25 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body(job)` for every job in `0..<count` on at most `workers` threads, each taking the next job as it
-    /// comes free (so a core slowed by other processes takes fewer jobs).
-    public static func jobs(_ count: Int, _ body: (Int) -> Void) {
-        let parts = insideWorker ? 1 : min(workers, count)
-        if parts <= 1 { for j in 0..<count { body(j) }; return }
+    /// How many threads `jobs(count)` uses: its `part` argument is below this.
+    public static func parts(forJobs count: Int) -> Int { insideWorker ? 1 : max(1, min(workers, count)) }
+
+    /// Runs `body(part, job)` for every job in `0..<count` on `parts(forJobs: count)` threads, each taking the next
+    /// job as it comes free (so a core slowed by other processes takes fewer jobs); `part` names the thread's slot
+    /// (for per-thread scratch).
+    public static func jobs(_ count: Int, _ body: (_ part: Int, _ job: Int) -> Void) {
+        let parts = parts(forJobs: count)
+        if parts <= 1 { for j in 0..<count { body(0, j) }; return }
         let lock = NSLock()
         var next = 0
-        run(parts: parts) { _ in
+        run(parts: parts) { part in
             while true {
                 lock.lock()
                 let job = next
                 next += 1
                 lock.unlock()
                 if job >= count { return }
-                body(job)
+                body(part, job)
             }
         }
     }

@@ -71,17 +71,19 @@ enum Winograd {
                 }
                 let tileBlocks = (count + plan.tiles - 1) / plan.tiles
                 let channelBlocks = (k + plan.outChannels - 1) / plan.outChannels
-                Parallel.jobs(tileBlocks * channelBlocks) { job in
+                let jobs = tileBlocks * channelBlocks, perPart = positions * plan.outChannels * plan.tiles + 16
+                let products = TensorStorage(count: Parallel.parts(forJobs: jobs) * perPart, zeroed: false)
+                defer { withExtendedLifetime(products) {} }
+                Parallel.jobs(jobs) { part, job in
                     let t0 = (job % tileBlocks) * plan.tiles, k0 = (job / tileBlocks) * plan.outChannels
                     let tiles = min(plan.tiles, count - t0), kb = min(plan.outChannels, k - k0)
-                    let m = TensorStorage(count: positions * kb * tiles + 16, zeroed: false)
-                    defer { withExtendedLifetime(m) {} }
+                    let m = products.pointer + part * perPart
                     for xi in 0..<positions {
                         let a = kernels + xi * k * c + (transposed ? k0 : k0 * c)
                         BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
-                                   b: inputs + xi * c * count + t0, ldb: count, c: m.pointer + xi * kb * tiles, ldc: tiles)
+                                   b: inputs + xi * c * count + t0, ldb: count, c: m + xi * kb * tiles, ldc: tiles)
                     }
-                    transformOutput(m.pointer, channels: kb, layout: layout, first: first + t0, count: tiles,
+                    transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
                                     bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0),
                                     into: out + k0 * outPlane)
                 }
