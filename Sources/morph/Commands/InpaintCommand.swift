@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
-import MorphRecipes
+import MorphInference
+import MorphOptions
 
 /// `morph inpaint`: fills masked holes (white in the mask) with an inpainting generator.
 struct InpaintCommand: ParsableCommand {
@@ -17,25 +17,20 @@ struct InpaintCommand: ParsableCommand {
     @Argument(help: "Input images or folders (searched recursively).")
     var inputs: [String]
 
-    @Option(help: "A mask image, or a folder of masks named like the images.")
-    var mask: String
-
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var tiling: TilingOptions
+    @OptionGroup var options: InpaintOptions
 
     func run() throws {
-        var options = output.runOptions(tiling, inference: InferenceOptions(tile: tiling.tileSetting,
-                                                                            overlap: tiling.overlapSize))
+        let model = options.model
+        var run = options.runOptions
         let summary = try CLIFailure.guarding {
-            let jobs = try InpaintPipeline.plan(inputs: inputs, masks: mask, output: output.output,
-                                                format: options.format, suffix: options.suffix)
+            let jobs = try InpaintPipeline.plan(inputs: inputs, masks: options.mask, output: options.output.output,
+                                                format: run.format, suffix: run.suffix)
             let loaded = try ModelLoader.load(ModelLoader.resolve(model.model), arch: model.architecture.arch,
                                               options: model.architecture.dictionary)
-            let tiles = try TileExactness(options.inference, traits: loaded.traits, exact: options.tileExact)
-            options.inference = tiles.options
+            let tiles = try TileExactness(run.inference, traits: loaded.traits, exact: run.tileExact)
+            run.inference = tiles.options
             if let note = tiles.note { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
-            return try InpaintPipeline.run(jobs, model: loaded, options: options, label: "inpaint")
+            return try InpaintPipeline.run(jobs, model: loaded, options: run, label: "inpaint")
         }
         CLIFailure.summariseWarnings()
         print(summary.report)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 
 /// `morph models`: the built-in models and the catalogue of public ones Morph runs, and their download.
 struct ModelsCommand: ParsableCommand {

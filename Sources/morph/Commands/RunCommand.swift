@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 import MorphRecipes
-
-extension Shard: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-}
+import MorphTrain
 
 /// `morph run`: runs a YAML recipe (translate, upscale, inpaint and train steps, chained).
 struct RunCommand: ParsableCommand {

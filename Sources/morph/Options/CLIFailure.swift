@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MorphImage
 import MorphRecipes
+import MorphTrain
 
 /// The one place where the command line turns an error into lines on stderr and an exit code:
 /// every line is `morph: <file>: <cause>` (Foundation and libvips messages translated, the path once), and the code
@@ -17,6 +18,8 @@ enum CLIFailure {
 
     /// Prints `error` and returns the exit code to leave with.
     static func report(_ error: Error) -> ExitCode {
+        // Ctrl-C stopped training after its checkpoint; the session has said where the run stands.
+        if error is TrainInterrupted { return ExitCode(130) }
         let text = lines(for: error).map { "morph: \($0)\n" }.joined()
         FileHandle.standardError.write(Data(text.utf8))
         return ExitCode(2)
