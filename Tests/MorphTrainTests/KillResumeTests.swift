@@ -15,7 +15,7 @@ final class KillResumeTests: XCTestCase {
         let data = root.appendingPathComponent("data")
         try TrainTestData.unpaired(root: data, countA: 2, countB: 2, size: 36)
         let options = ["--ngf", "4", "--ndf", "4", "--n-blocks", "1", "--load-size", "36", "--crop-size", "32",
-                       "--n-epochs", "20", "--n-epochs-decay", "0", "--seed", "3"]
+                       "--n-epochs", "20", "--n-epochs-decay", "0", "--seed", "3", "--save-latest-freq", "1"]
         try killAndResume(command: "cyclegan", data: data, run: root.appendingPathComponent("run"), options: options,
                           steps: 24, seed: 11)
     }
@@ -30,21 +30,22 @@ final class KillResumeTests: XCTestCase {
                                        to: data.appendingPathComponent("\(i).png"))
         }
         let options = ["--arch", "srvgg", "--scale", "2", "--gt-size", "16", "--num-feat", "4", "--num-conv", "1",
-                       "--batch-size", "2", "--crops-per-epoch", "4", "--seed", "3"]
+                       "--batch-size", "2", "--crops-per-epoch", "4", "--seed", "3"]  // a checkpoint every 2 steps
         try killAndResume(command: "sr", data: data, run: root.appendingPathComponent("run"), options: options,
                           steps: 24, seed: 12)
     }
 
-    /// Starts the run, kills it five times at random moments, checking the run folder after each kill,
+    /// Starts the run (a report every step), kills it five times at random moments, checking the run folder after each kill,
     /// then lets a last `--resume` finish and checks the log.
     func killAndResume(command: String, data: URL, run runURL: URL, options: [String], steps: Int, seed: UInt64) throws {
         let run = RunFolder(runURL)
         var rng = SeededRNG(seed: seed)
         var lastCheckpoint = 0
-        let every = ["--display-freq", "1", "--save-latest-freq", "1", "--max-steps", "\(steps)"]
+        var kills: [Int] = []
+        let limit = ["--max-steps", "\(steps)"]
         for kill in 0..<5 {
-            let arguments = kill == 0 ? ["train", command, "--data", data.path, "--out", runURL.path] + options + every
-                                      : ["train", command, "--out", runURL.path, "--resume"] + every
+            let arguments = kill == 0 ? ["train", command, "--data", data.path, "--out", runURL.path, "--display-freq", "1"] + options + limit
+                                      : ["train", command, "--out", runURL.path, "--resume"] + limit
             let process = Process()
             process.executableURL = MorphBinary.url
             process.arguments = arguments
@@ -65,7 +66,10 @@ final class KillResumeTests: XCTestCase {
             let checkpoint = try checkRunFolder(run, label: "\(command) kill \(kill)")
             XCTAssertGreaterThanOrEqual(checkpoint, lastCheckpoint, "a kill lost a completed checkpoint")
             lastCheckpoint = checkpoint
+            if killed { kills.append(checkpoint) }
         }
+        print("\(command): killed \(kills.count) of 5 runs, at checkpoints \(kills)")
+        XCTAssertGreaterThanOrEqual(kills.count, 3, "the runs ended before the kills: the test exercised nothing")
         let finish = try MorphBinary.run(["train", command, "--out", runURL.path, "--resume", "--max-steps", "\(steps)"])
         XCTAssertEqual(finish.code, 0, finish.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpoints.appendingPathComponent(".incoming").path))

@@ -141,8 +141,3 @@ def generate(folder):
     with open(p("legacy_huge_count.pth"), "wb") as f:
         f.write(_legacy_header() + _state_dict([("w", _tensor("0", 4, 0, [4], [1]))])
                 + b"\x80\x02(" + _pickle_str("0") + b"l." + struct.pack("<Q", (1 << 64) - 1) + four)
-    # 9. Metadata naming a gigantic architecture over one tiny tensor: the model must not be built first.
-    meta = ('{"__metadata__":{"morph.arch":"rrdbnet","morph.scale":"4",'
-            '"morph.options":"{\\"num_feat\\":4096,\\"num_block\\":512,\\"num_grow_ch\\":4096}"},'
-            '"conv_first.weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')
-    _safetensors(p("huge_arch_metadata.safetensors"), meta, four[:4])
