@@ -7,7 +7,7 @@ APP_BUILD = .build-release
 APP_FLAGS = -c release --scratch-path $(APP_BUILD)
 MORPH_BIN ?= $(APP_BUILD)/release/morph
 
-.PHONY: deps build demo test bench install install-files
+.PHONY: deps build demo test bench install install-files fuzz fuzz-bundle
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,3 +33,11 @@ install-files:
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/morph/models"
 	install -m 755 "$(MORPH_BIN)" "$(DESTDIR)$(PREFIX)/bin/morph"
 	install -m 644 models/*.safetensors "$(DESTDIR)$(PREFIX)/share/morph/models/"
+
+# libFuzzer + AddressSanitizer on every loader, FUZZ_SECONDS (default 120) each (scripts/fuzz.sh).
+fuzz: deps
+	bash scripts/fuzz.sh
+
+# The harnesses packed for a machine without Swift: .dev/fuzz.tar.xz (scripts/fuzz-bundle.sh).
+fuzz-bundle: deps
+	bash scripts/fuzz-bundle.sh
