@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import MorphImage
 import MorphOptions
 import MorphInference

@@ -6,8 +6,7 @@ import MorphImage
 import MorphTensor
 import TestSupport
 
-/// Tile progress within an image, `--denoise-strength`'s interpolation,
-/// and Foundation errors in words.
+/// Tile progress within an image, and `--denoise-strength`'s interpolation.
 final class ConveniencesTests: XCTestCase {
     func testTileProgressCountsEveryTileOfAnImage() throws {
         let loaded = try ModelLoader.load(ModelLoader.resolve("morph-sr-x4"))
@@ -59,28 +58,5 @@ final class ConveniencesTests: XCTestCase {
         XCTAssertThrowsError(try DenoiseStrength.load(PipelineFixtures.url("cli_srvgg_x4.pth"), strength: 0.5)) { error in
             XCTAssertTrue("\(error)".contains("only applies to realesr-general-x4v3"), "\(error)")
         }
-    }
-
-    func testFoundationErrorsReadAsWords() throws {
-        let folder = try PipelineFixtures.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("file")
-        try Data("x".utf8).write(to: file)
-        do {
-            try FileManager.default.createDirectory(at: file.appendingPathComponent("sub/deeper"), withIntermediateDirectories: true)
-            XCTFail("a file is in the way")
-        } catch {
-            let line = ErrorText.line(error)
-            XCTAssertTrue(line.hasSuffix(": \(file.path) is a file, not a folder"), line)
-            XCTAssertFalse(line.contains("Domain"), line)
-        }
-        do {
-            _ = try String(contentsOf: folder.appendingPathComponent("missing.yaml"), encoding: .utf8)
-            XCTFail("missing")
-        } catch {
-            XCTAssertEqual(ErrorText.line(error, dropping: folder.appendingPathComponent("missing.yaml").path),
-                           "no such file or folder")
-        }
-        XCTAssertEqual(ErrorText.line(PipelineError.usage("one\ntwo")), "one")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MorphSupport
 import MorphImage
 import MorphRecipes
 import MorphTrain

@@ -1,8 +1,17 @@
 import Foundation
 
-/// One readable line for any error: Morph's own errors print themselves; Foundation's file errors
-/// (`NSCocoaErrorDomain` 516 and friends) and POSIX errors become a short cause naming the path once.
+/// The one-line form of an error, as every message of Morph shows it: Morph's own errors print themselves;
+/// Foundation's file errors (`NSCocoaErrorDomain` 516 and friends) and POSIX errors become a short cause naming the
+/// path once.
 public enum ErrorText {
+    /// The first line of `text`.
+    public static func firstLine(_ text: String) -> String {
+        text.split(separator: "\n").first.map(String.init) ?? text
+    }
+
+    /// The first line of an error's description.
+    public static func firstLine(of error: Error) -> String { firstLine(String(describing: error)) }
+
     /// The line for `error`, without a leading "`file`: " when it repeats `file`.
     public static func line(_ error: Error, dropping file: String? = nil) -> String {
         var text = translated(error) ?? String(describing: error)
