@@ -24,9 +24,11 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"], path: "Modules/CVipsShim"),
         .systemLibrary(name: "COpenBLAS", path: "Modules/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Modules/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
 
         // Swift modules, each importing only the ones below it.
-        .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "MorphTensor", dependencies: ["COpenBLAS", "CFFTW"], swiftSettings: fastMath),
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
             "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
