@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 import MorphRecipes
 
 extension Shard: ExpressibleByArgument {

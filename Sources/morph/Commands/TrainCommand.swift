@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MorphModels
 import MorphNN
-import MorphRecipes
 import MorphTrain
 
 extension GeneratorArch: ExpressibleByArgument {}
