@@ -56,6 +56,7 @@ let package = Package(
         // Tests: one target per module plus shared helpers, and the import check of the whole package.
         .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint", "MorphImage"],
                 path: "Tests/TestSupport"),
+        .testTarget(name: "MorphSupportTests", dependencies: ["MorphSupport"]),
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
         .testTarget(name: "MorphNNTests", dependencies: ["MorphTensor", "MorphNN", "TestSupport"]),
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphTensor", "MorphCheckpoint", "TestSupport"]),

@@ -82,8 +82,8 @@ public struct RecipeRunner {
     }
 
     /// Runs (or, with `dryRun`, lists) every step.
-    /// - Throws: `PipelineError` (usage, model) or `TrainError` for problems that stop the run (exit code 2);
-    ///   failing files are in the summary instead.
+    /// - Throws: `PipelineError` (usage, model) or `TrainError` for problems that stop the run (exit code 2),
+    ///   `TrainInterrupted` when Ctrl-C stopped a train step (exit code 130); failing files are in the summary instead.
     public func run() throws -> RecipeSummary {
         if options.shard.count > 1, let train = recipe.steps.firstIndex(where: { $0.task == .train }) {
             throw PipelineError.usage("\(recipe.file.path): step \(train + 1) trains a model, which one process must do; "
@@ -222,12 +222,8 @@ public struct RecipeRunner {
             + (resume ? " (resuming)" : "") + ": \(Self.generatorSummary(options)), "
             + "\(options.totalEpochs) epochs" + (options.maxSteps.map { ", at most \($0) steps" } ?? ""))
         if self.options.dryRun { return }
-        let trainer = try Trainer(options: options, data: step.input, run: step.output, resume: resume)
-        if resume && trainer.options.model != kind {
-            throw TrainError.runState(file: step.output.path, "holds a \(trainer.options.model.rawValue) run, not \(kind.rawValue)")
-        }
-        let events = TrainProgress.events(for: trainer, interactive: self.options.interactive)
-        let position = try trainer.train(events: events)
-        events.message("stopped at iteration \(position.iteration), epoch \(position.epoch); run in \(step.output.path)")
+        let session = try TrainSession(options: options, data: step.input, run: step.output, resume: resume)
+        let outcome = try session.train(interactive: self.options.interactive)
+        if outcome.interrupted { throw TrainInterrupted(run: step.output.path, position: outcome.position) }
     }
 }

@@ -4,18 +4,23 @@ import Foundation
 /// terminal, plain log lines otherwise (pipes, CI logs).
 public final class ProgressReporter {
     private let total: Int
-    private let label: String
+    private var label: String
     private let unit: String
     private let isTTY: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var lastLoggedFraction = -1.0
     private let lock = NSLock()
-    private(set) var done = 0
+    private(set) var done: Int
+    /// Items already done when the reporter started (a resumed run): the rate and ETA count only the items after them.
+    private let initial: Int
 
-    /// A reporter for `total` items. `interactive` defaults to whether stderr is a terminal.
-    public init(total: Int, label: String, unit: String = "files", interactive: Bool? = nil) {
+    /// A reporter for `total` items, `initial` of them done before it starts. `interactive` defaults to whether
+    /// stderr is a terminal.
+    public init(total: Int, label: String, unit: String = "files", interactive: Bool? = nil, initial: Int = 0) {
         self.total = max(total, 0)
+        self.initial = min(max(initial, 0), max(total, 0))
+        self.done = self.initial
         self.label = label
         self.unit = unit
         self.isTTY = interactive ?? (isatty(STDERR_FILENO) == 1)
@@ -41,6 +46,12 @@ public final class ProgressReporter {
         }
     }
 
+    /// Changes the label (e.g. to a training run's next epoch) from the next redraw on.
+    public func relabel(_ text: String) {
+        lock.lock(); defer { lock.unlock() }
+        label = text
+    }
+
     /// Writes a message above the bar without garbling it.
     public func log(_ message: String) {
         lock.lock(); defer { lock.unlock() }
@@ -51,7 +62,7 @@ public final class ProgressReporter {
     /// The text of one progress line: label, bar, count, rate, ETA.
     func line(now: Date, status: String) -> String {
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let width = 24

@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import MorphInference
 
-extension Direction: ExpressibleByArgument {}
-extension NormStatisticsMode: ExpressibleByArgument {}
-
 /// `morph translate`: CycleGAN / pix2pix image-to-image translation over files and folders.
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
