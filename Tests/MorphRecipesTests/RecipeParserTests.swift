@@ -1,5 +1,6 @@
 import XCTest
 @testable import MorphRecipes
+import MorphOptions
 
 final class RecipeParserTests: XCTestCase {
     var folder: URL!
@@ -33,10 +34,10 @@ final class RecipeParserTests: XCTestCase {
             format: webp
         """)
         XCTAssertEqual(recipe.steps.count, 2)
-        XCTAssertEqual(recipe.steps[0].tile, .size(256))
-        XCTAssertTrue(recipe.steps[0].overlapAuto)
+        XCTAssertEqual(recipe.steps[0].image?.runOptions.inference.tile, .size(256))
+        XCTAssertNil(recipe.steps[0].image?.runOptions.inference.overlap, "auto")
         XCTAssertEqual(recipe.steps[1].input, folder.appendingPathComponent("big").standardized)
-        XCTAssertEqual(recipe.steps[1].format, "webp")
+        XCTAssertEqual(recipe.steps[1].image?.output.format, .webp)
     }
 
     func testErrorOnLineSevenSaysLineSeven() throws {
@@ -79,7 +80,7 @@ final class RecipeParserTests: XCTestCase {
         let text = """
         name: everything wrong at once
         steps:
-          - task: translate
+          - task: inpaint
             model: nowhere/latest_net_G_A.pth
             input: photos
             output: out
@@ -98,9 +99,9 @@ final class RecipeParserTests: XCTestCase {
             XCTAssertTrue(lines[0].hasSuffix("; built-in models: morph-sr-x4"), lines[0])
             XCTAssertTrue(lines[1].hasSuffix(":7:20: 'skip-existing' must be true or false, got 'often'"), lines[1])
             XCTAssertTrue(lines[2].contains(":8:5: unknown key 'colour'"), lines[2])
-            XCTAssertTrue(lines[3].contains(":9:11: 'tile' must be an integer"), lines[3])
+            XCTAssertTrue(lines[3].contains(":9:11: 'tile' must be a single value, got"), lines[3])
             XCTAssertTrue(lines[4].contains(":10:11: mask 'masks' does not exist"), lines[4])
-            XCTAssertTrue(lines[5].contains(":11:13: format must be one of"), lines[5])
+            XCTAssertTrue(lines[5].contains(":11:13: The value 'bmp' is invalid for '--format <format>'"), lines[5])
         }
     }
 

@@ -18,8 +18,6 @@ extension SRGANType: ExpressibleByArgument {}
 extension SRDegradationKind: ExpressibleByArgument {}
 extension SRDiscriminatorKind: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
-extension Direction: ExpressibleByArgument {}
-extension NormStatisticsMode: ExpressibleByArgument {}
 extension Shard: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
