@@ -43,6 +43,17 @@ public struct LamaConfiguration: Equatable, CustomStringConvertible {
         (self.maxFeatures, self.sigmoidOutput) = (maxFeatures, sigmoidOutput)
     }
 
+    /// The configuration that registry options (`ngf`, `n_blocks`, `ratio`…) describe, Big-LaMa's values
+    /// where an option is absent; nil when a value does not parse.
+    public init?(registryOptions o: [String: String]) {
+        func int(_ key: String, _ fallback: Int) -> Int? { o[key].map { Int($0) } ?? fallback }
+        guard let inputNC = int("input_nc", 4), let outputNC = int("output_nc", 3), let ngf = int("ngf", 64),
+              let downs = int("n_downsampling", 3), let blocks = int("n_blocks", 18),
+              let ratio = o["ratio"].map({ Double($0) }) ?? 0.75 else { return nil }
+        self.init(inputNC: inputNC, outputNC: outputNC, ngf: ngf, nDownsampling: downs, nBlocks: blocks, ratio: ratio,
+                  enableLFU: o["enable_lfu"] == "true", sigmoidOutput: o["add_out_act"] != "tanh")
+    }
+
     /// Channels at downsampling level `level` (0 = after the first conv).
     func channels(_ level: Int) -> Int { min(maxFeatures, ngf << level) }
 
