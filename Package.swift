@@ -43,7 +43,8 @@ let package = Package(
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
         .target(name: "MorphOptions", dependencies: [
-            "MorphImage", "MorphInference", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "MorphRecipes", dependencies: [
             "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", .product(name: "Yams", package: "Yams"),
@@ -72,7 +73,8 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "TestSupport",
         ]),
         .testTarget(name: "MorphRecipesTests", dependencies: [
-            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "MorphOptions", "MorphRecipes", "TestSupport",
+            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", "MorphRecipes",
+            "TestSupport",
         ]),
         .testTarget(name: "LayeringTests"),
     ],

@@ -10,6 +10,8 @@ public struct OptionNames: Equatable {
     public private(set) var flags: Set<String> = []
     /// Options that may be given more than once (`--option a=1 --option b=2`).
     public private(set) var repeating: Set<String> = []
+    /// The values an option takes when they are a fixed list (an enum's cases).
+    public private(set) var values: [String: [String]] = [:]
 
     /// Every name, options and flags.
     public var all: Set<String> { options.union(flags) }
@@ -29,6 +31,7 @@ public struct OptionNames: Equatable {
             if kind == "option" {
                 options.formUnion(names)
                 if argument["isRepeating"] as? Bool == true { repeating.formUnion(names) }
+                if let list = argument["allValues"] as? [String] { for name in names { values[name] = list } }
             }
         }
     }

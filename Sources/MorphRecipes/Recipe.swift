@@ -30,8 +30,9 @@ public struct RecipeStep {
     public var image: ImageCommandOptions?
     /// For `train`: what it trains.
     public var trainKind: TrainModelKind?
-    /// For `train`: options by their `morph train` names (`crop-size: 128`), checked against `TrainOptions`.
-    public var trainArguments: [String: String] = [:]
+    /// For `train`: the run's options, from the step's `options` by their `morph train <kind>` names (`crop-size: 128`)
+    /// through that command's own parser and checks.
+    public var train: TrainOptions?
     /// The line of the step in the recipe file.
     public var line: Int
 }

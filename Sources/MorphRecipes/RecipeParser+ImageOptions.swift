@@ -32,14 +32,15 @@ extension RecipeParser {
     }
 
     /// A step key and its value as command-line words: `--name=value` (once per list item for a repeatable option),
-    /// `--flag` for a true flag, nothing for a false one.
+    /// `--flag` for a true flag, `--no-flag` or nothing for a false one.
     static func commandLine(_ key: String, _ value: Node, _ names: OptionNames, issues: inout [RecipeIssue]) -> [String]? {
         if names.flags.contains(key) {
             guard let flag = value.bool else {
                 issues.append(issue(value, "'\(key)' must be true or false, got '\(value.string ?? "a collection")'"))
                 return nil
             }
-            return flag ? ["--\(key)"] : []
+            // A false flag is its inversion when it has one (`dropout: false` is `--no-dropout`).
+            return flag ? ["--\(key)"] : names.flags.contains("no-\(key)") ? ["--no-\(key)"] : []
         }
         var items = [value]
         if case .sequence(let list) = value, names.repeating.contains(key) { items = Array(list) }

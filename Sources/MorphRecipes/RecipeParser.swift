@@ -234,39 +234,12 @@ public enum RecipeParser {
             } else if values["kind"] == nil {
                 issues.append(issue(node, "a train step needs 'kind' (\(trainKinds))"))
             }
-            if let entry = values["options"] {
-                if case .mapping(let opts) = entry.value {
-                    for (k, v) in opts {
-                        guard let key = k.string, case .scalar(let s) = v else {
-                            issues.append(issue(v, "train options must map names to plain values"))
-                            continue
-                        }
-                        step.trainArguments[key] = s.string
-                    }
-                    checkTrainOptions(step, opts: opts, node: entry.value, issues: &issues)
-                } else {
-                    issues.append(issue(entry.value, "'options' must be a mapping of option names to values"))
-                }
+            if let kind = step.trainKind {
+                step.train = trainOptions(kind, options: values["options"], input: input, output: output, node: node,
+                                          issues: &issues)
             }
         }
         return issues.count == before ? step : nil
-    }
-
-    /// Checks a train step's options as `morph train` would: each on its own (placing the issue at the option's
-    /// value, or at its name when no such option exists), then all together (a crop larger than the load size).
-    static func checkTrainOptions(_ step: RecipeStep, opts: Node.Mapping, node: Node, issues: inout [RecipeIssue]) {
-        guard let kind = step.trainKind else { return }
-        let defaults = TrainOptions(model: kind)
-        let known = Set(TrainOptions.argumentNames)
-        let before = issues.count
-        for (k, v) in opts {
-            guard let key = k.string, let value = v.string else { continue }
-            do { _ = try defaults.applying([key: value], validating: false) } catch {
-                issues.append(issue(known.contains(key) ? v : k, "options: \(error)"))
-            }
-        }
-        guard issues.count == before else { return }
-        do { _ = try defaults.applying(step.trainArguments) } catch { issues.append(issue(node, "options: \(error)")) }
     }
 
     // MARK: Messages

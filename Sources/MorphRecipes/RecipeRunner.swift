@@ -211,7 +211,7 @@ public struct RecipeRunner {
         guard let kind = step.trainKind else {
             throw PipelineError.usage("\(recipe.file.path):\(step.line): a train step needs a kind")
         }
-        let options = try TrainOptions(model: kind).applying(step.trainArguments)
+        let options = step.train ?? TrainOptions(model: kind)
         let run = RunFolder(step.output)
         let resume = FileManager.default.fileExists(atPath: run.latestMarker.path)
         print("\(header) \(kind.rawValue) on \(step.input.path) into \(step.output.path)"

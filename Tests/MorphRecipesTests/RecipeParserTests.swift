@@ -126,7 +126,9 @@ final class RecipeParserTests: XCTestCase {
             output: b
         """)
         XCTAssertEqual(recipe.steps.map(\.chained), [false, false, true])
-        XCTAssertEqual(recipe.steps[0].trainArguments["crop-size"], "128")
+        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[0].train?.netG, .unet_128)
+        XCTAssertEqual(recipe.steps[0].train?.noDropout, true, "dropout: false is --no-dropout")
         XCTAssertEqual(recipe.steps[2].input, folder.appendingPathComponent("a").standardized)
 
         let bad = """
@@ -150,8 +152,8 @@ final class RecipeParserTests: XCTestCase {
         XCTAssertThrowsError(try parse(bad)) { error in
             let e = error as! RecipeError
             XCTAssertEqual(e.issues.map(\.line), [7, 8, 9, 10, 14], e.description)
-            XCTAssertTrue(e.issues[0].message.contains("--crop-sise 128: is not a training option"), e.issues[0].message)
-            XCTAssertTrue(e.issues[1].message.contains("--ngf many: must be a number"), e.issues[1].message)
+            XCTAssertTrue(e.issues[0].message.contains("--crop-sise is not an option of morph train pix2pix (did you mean 'crop-size'?)"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("The value 'many' is invalid for '--ngf <ngf>'"), e.issues[1].message)
             XCTAssertTrue(e.issues[2].message.contains("--net-g"), e.issues[2].message)
             XCTAssertTrue(e.issues[3].message.contains("the step before trains a model"), e.issues[3].message)
             XCTAssertTrue(e.issues[4].message.contains("kind must be one of cyclegan, inpaint, pix2pix, sr"), e.issues[4].message)
@@ -194,8 +196,11 @@ final class RecipeParserTests: XCTestCase {
               gt-size: 96
               num-feat: 32
         """)
-        XCTAssertEqual(recipe.steps[0].trainArguments["mask-kind"], "box")
-        XCTAssertEqual(recipe.steps[1].trainArguments["gt-size"], "96")
+        XCTAssertEqual(recipe.steps[0].train?.inpaint?.maskKind, .box)
+        XCTAssertEqual(recipe.steps[0].train?.inpaint?.cnum, 16)
+        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[1].train?.sr?.gtSize, 96)
+        XCTAssertEqual(recipe.steps[1].train?.sr?.numFeat, 32)
         XCTAssertThrowsError(try parse("""
         steps:
           - task: train
@@ -209,9 +214,9 @@ final class RecipeParserTests: XCTestCase {
         """)) { error in
             let e = error as! RecipeError
             XCTAssertEqual(e.issues.map(\.line), [7, 8, 9], e.description)
-            XCTAssertTrue(e.issues[0].message.contains("--gt-size large: must be a number"), e.issues[0].message)
-            XCTAssertTrue(e.issues[1].message.contains("--cnum 16: is not an option of sr training"), e.issues[1].message)
-            XCTAssertTrue(e.issues[2].message.contains("--arch srgan: is not a valid value here"), e.issues[2].message)
+            XCTAssertTrue(e.issues[0].message.contains("The value 'large' is invalid for '--gt-size <gt-size>'"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("--cnum is not an option of morph train sr"), e.issues[1].message)
+            XCTAssertTrue(e.issues[2].message.contains("The value 'srgan' is invalid for '--arch <arch>'"), e.issues[2].message)
         }
     }
 
