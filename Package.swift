@@ -1,7 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Hot numeric modules are built with bounds checks off in release builds.
+/// Hot numeric modules are built with bounds checks off in release builds. MorphCheckpoint is NOT:
+/// it parses untrusted files, so integer overflow must trap there rather than wrap past a bounds
+/// check (its parsers also use explicit overflow-reporting arithmetic); its decode loops run on raw
+/// pointers and lose little.
 let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -33,7 +36,7 @@ let package = Package(
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
             "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ], swiftSettings: fastMath),
+        ]),
         .target(name: "MorphModels", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
         .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphTrain", dependencies: [
