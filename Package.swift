@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Hot numeric modules are built with bounds checks off in release builds.
@@ -8,7 +8,7 @@ let fastMath: [SwiftSetting] = [
 
 let package = Package(
     name: "Morph",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "morph", targets: ["morph"]),
     ],
@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // The web app (`morph serve`); its optional swift-configuration support is left out.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
     ],
     targets: [
         // C bridges: no logic lives here.
@@ -40,8 +44,13 @@ let package = Package(
         .target(name: "MorphPipeline", dependencies: [
             "MorphModels", "MorphCheckpoint", "MorphImage", "MorphRecipes",
         ], swiftSettings: fastMath),
+        .target(name: "MorphServe", dependencies: [
+            "MorphPipeline", "MorphImage", "MorphTrain", "MorphRecipes",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphPipeline", "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
+            "MorphServe", "MorphPipeline", "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -55,6 +64,10 @@ let package = Package(
         .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
         .testTarget(name: "MorphTrainTests", dependencies: ["MorphTrain", "TestSupport"]),
         .testTarget(name: "MorphPipelineTests", dependencies: ["MorphPipeline", "TestSupport"]),
+        .testTarget(name: "MorphServeTests", dependencies: [
+            "MorphServe", "MorphTrain", "MorphImage", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v5]
 )
