@@ -1,6 +1,6 @@
 import Foundation
 import MorphModels
-import MorphPipeline
+import MorphInference
 
 /// What a model does, as the API names it.
 public enum ModelKind: String, Sendable, CaseIterable {
@@ -22,7 +22,7 @@ public struct ModelEntry: Sendable, Equatable {
 }
 
 /// The models the server may run, by name only: the built-ins that are installed, every checkpoint under the
-/// `--models` folder, and the latest generators of the training runs under `--runs`. A checkpoint's kind comes
+/// `--models` folder, and the latest generators of the training runs under `--runs`. A model's kind comes
 /// from loading it (cached by path, size and modification time); one that does not load is left out of the list.
 public final class ModelCatalog: @unchecked Sendable {
     private let modelsFolder: ConfinedFolder?
@@ -42,10 +42,7 @@ public final class ModelCatalog: @unchecked Sendable {
     public func list() -> [ModelEntry] {
         var entries: [ModelEntry] = []
         for builtin in BuiltinModels.all {
-            guard (try? BuiltinModels.locate(builtin.name, environment: environment)) != nil,
-                  let kind = ModelKind(rawValue: builtin.task.rawValue) else { continue }
-            entries.append(ModelEntry(name: builtin.name, kind: kind, source: "builtin", summary: builtin.summary,
-                                      scale: builtin.task == .upscale ? 4 : 1))
+            if let entry = try? resolve(builtin.name).entry { entries.append(entry) }
         }
         if let folder = modelsFolder {
             for name in folder.files(extensions: ModelLoader.extensions, limit: 500) {
@@ -69,9 +66,8 @@ public final class ModelCatalog: @unchecked Sendable {
             do { url = try BuiltinModels.locate(name, environment: environment) } catch {
                 throw ServeError.notFound("built-in model '\(name)' is not installed")
             }
-            let kind = ModelKind(rawValue: builtin.task.rawValue) ?? .translate
-            return (url, ModelEntry(name: name, kind: kind, source: "builtin", summary: builtin.summary,
-                                    scale: builtin.task == .upscale ? 4 : 1))
+            let (scale, kind) = try describe(url)
+            return (url, ModelEntry(name: name, kind: kind, source: "builtin", summary: builtin.summary, scale: scale))
         }
         if name.hasPrefix("runs/") {
             guard let runs = runsFolder else { throw ServeError.notFound("no model '\(name)': the server has no --runs folder") }

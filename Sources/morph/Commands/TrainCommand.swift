@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MorphModels
 import MorphNN
-import MorphRecipes
 import MorphTrain
 
 extension GeneratorArch: ExpressibleByArgument {}
@@ -180,48 +179,21 @@ struct TrainArguments: ParsableArguments {
     }
 }
 
-/// Runs a trainer from the command line: notes, a progress bar per epoch, one-line errors with exit code 2.
+/// Runs a training session from the command line: one-line errors with exit code 2, exit code 130 after Ctrl-C.
 enum TrainRunner {
-    /// Builds the trainer for `options` (or resumes the run in `out`) and trains it.
+    /// Builds the session for `options` (or resumes the run in `out`) and trains it.
     static func run(_ options: TrainOptions, data: String?, out: String, resume: Bool,
                     before: () throws -> Void = {}) throws {
-        let model = options.model
-        let trainer: Trainer
+        let outcome: TrainOutcome
         do {
             try before()
-            trainer = try Trainer(options: options, data: data.map { URL(fileURLWithPath: $0) },
-                                  run: URL(fileURLWithPath: out), resume: resume)
+            let session = try TrainSession(options: options, data: data.map { URL(fileURLWithPath: $0) },
+                                           run: URL(fileURLWithPath: out), resume: resume)
+            outcome = try session.train()
         } catch {
-            throw failure(error)
+            FileHandle.standardError.write(Data("morph: \(error)\n".utf8))
+            throw ExitCode(2)
         }
-        for note in trainer.notes { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
-        if resume && trainer.options.model != model {
-            throw failure(TrainError.runState(file: out, "holds a \(trainer.options.model.rawValue) run, not \(model.rawValue)"))
-        }
-        let events = TrainProgress.events(for: trainer)
-        // Ctrl-C stops after the current step with a checkpoint; a second Ctrl-C quits at once
-        // (every file is written by temp + rename, so the last checkpoint stays valid either way).
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        var interrupted = false
-        interrupt.setEventHandler {
-            if interrupted { Foundation.exit(130) }
-            interrupted = true
-            trainer.requestStop()
-            events.message("interrupted: stopping after this step and saving a checkpoint (Ctrl-C again to quit now)")
-        }
-        interrupt.resume()
-        defer { interrupt.cancel() }
-        do {
-            let position = try trainer.train(events: events)
-            events.message("stopped at iteration \(position.iteration), epoch \(position.epoch); run in \(out)")
-        } catch {
-            throw failure(error)
-        }
-    }
-
-    private static func failure(_ error: Error) -> ExitCode {
-        FileHandle.standardError.write(Data("morph: \(error)\n".utf8))
-        return ExitCode(2)
+        if outcome.interrupted { throw ExitCode(130) }
     }
 }

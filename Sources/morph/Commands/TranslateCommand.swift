@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 
 extension Direction: ExpressibleByArgument {}
 extension NormStatisticsMode: ExpressibleByArgument {}

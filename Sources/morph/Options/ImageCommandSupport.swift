@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import MorphImage
-import MorphPipeline
-import MorphRecipes
+import MorphInference
 
 extension OutputFormat {
     /// The MorphImage format.
