@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C bridges: no logic lives here.
@@ -82,6 +83,7 @@ let package = Package(
         .testTarget(name: "MorphServeTests", dependencies: [
             "MorphImage", "MorphTrain", "MorphServe", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v5]

@@ -103,8 +103,10 @@ public final class InferenceService: Sendable {
     /// The most telling line of a child's output (its last `morph:` or failure line), with server paths replaced
     /// (the job folder by nothing, the model file by its name) so none reaches the client.
     static func lastError(_ output: String, hiding paths: [(URL, String)]) -> String {
-        let lines = output.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        let pick = lines.last(where: { $0.contains("morph:") || $0.lowercased().contains("fail") || $0.contains("error") })
+        let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // A batch lists its failures under "failed files:"; a model or usage error is one "morph: …" line.
+        let failure = lines.firstIndex(of: "failed files:").flatMap { $0 + 1 < lines.count ? lines[$0 + 1] : nil }
+        let pick = failure ?? lines.last(where: { $0.hasPrefix("morph:") }).map { String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces) }
             ?? lines.last ?? "no output"
         var text = pick
         for (url, replacement) in paths {

@@ -79,6 +79,9 @@ struct ImageRoutes {
             router.post("/api/\(kind.rawValue)") { request, context -> Response in
                 try await run(kind, request: request, context: context)
             }
+            router.get("/api/\(kind.rawValue)") { _, _ -> Response in
+                throw ServeError(status: 405, error: "method_not_allowed", detail: "POST a multipart/form-data body to /api/\(kind.rawValue)")
+            }
         }
     }
 
@@ -96,11 +99,9 @@ struct ImageRoutes {
         }
         let form = try MultipartForm(body: Data(buffer.readableBytesView), boundary: boundary)
         let service = server.inference
-        let job = Task { try await service.run(kind, form: form) }
-        context.channel.closeFuture.whenComplete { _ in job.cancel() }
         let png: Data
         do {
-            png = try await withTaskCancellationHandler { try await job.value } onCancel: { job.cancel() }
+            png = try await DisconnectWatcher.run(on: context.channel) { try await service.run(kind, form: form) }
         } catch is CancellationError {
             throw ServeError.cancelled("the request was cancelled")
         }

@@ -28,14 +28,19 @@ struct AccessMiddleware: RouterMiddleware {
     let token: String?
 
     static let cookieName = "morph_token"
+    /// A `Host` header that did not become the request's authority (HTTP/1 requests carry it as the authority).
+    static func hostHeader(_ request: Request) -> String? {
+        request.headers.first { $0.name.canonicalName == "host" }?.value
+    }
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path.hasPrefix("/assets/") { return try await next(request, context) }
         guard let token else {
-            if let host = request.head.authority ?? request.headers[.host], !AccessMiddleware.isLocalHost(host) {
-                throw ServeError.forbidden("this server answers to localhost names only (start it with --host and --token to share it)")
+            if let host = [request.head.authority, AccessMiddleware.hostHeader(request)].compactMap({ $0 })
+                .first(where: { !AccessMiddleware.isLocalHost($0) }) {
+                throw ServeError.forbidden("this server answers to localhost names only, not '\(host)' (start it with --host and --token to share it)")
             }
             return try await next(request, context)
         }

@@ -116,21 +116,24 @@ final class BrowserEndToEndTests: XCTestCase {
         return .success(python)
     }
 
-    /// Runs a program to its end; returns its exit code, stdout and stderr.
+    /// Runs a program to its end; returns its exit code, stdout and stderr (stderr through a file, so that neither
+    /// pipe can fill up and stall the program).
     static func run(_ executable: URL, _ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        let out = Pipe()
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = errHandle
         try process.run()
-        var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errReader.isExecuting || !errReader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        try? errHandle.close()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 }

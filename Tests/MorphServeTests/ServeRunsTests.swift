@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import MorphServe
+@testable import MorphServe
 import MorphTrain
 import XCTest
 

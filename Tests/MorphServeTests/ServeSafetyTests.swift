@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import MorphServe
 import XCTest
@@ -61,10 +62,10 @@ final class ServeSafetyTests: XCTestCase {
     func testWithoutATokenOnlyLocalHostNamesAreAnswered() async throws {
         try await sandbox.withClient(sandbox.configuration()) { client in
             for host in ["localhost:8080", "127.0.0.1:9", "[::1]:8080"] {
-                let ok = try await client.execute(uri: "/api/models", method: .get, headers: [.host: host])
+                let ok = try await client.execute(uri: "/api/models", method: .get, headers: [HTTPField.Name("Host")!: host])
                 XCTAssertEqual(ok.status, .ok, host)
             }
-            let rebound = try await client.execute(uri: "/api/models", method: .get, headers: [.host: "attacker.example:8080"])
+            let rebound = try await client.execute(uri: "/api/models", method: .get, headers: [HTTPField.Name("Host")!: "attacker.example:8080"])
             XCTAssertEqual(rebound.status, .forbidden)
         }
     }
