@@ -4,8 +4,9 @@ import TestSupport
 import XCTest
 
 /// `morph serve` in headless Chromium, driven by Selenium (`Browser/e2e.py`): open the inpaint page, load a sample
-/// photo, paint a stroke with real pointer events, run `morph-inpaint`, download the PNG; then watch a tiny
-/// training run's curve grow while the run trains further. The pixels are checked here.
+/// photo, paint a stroke with real pointer events, run `morph-inpaint`, download the PNG; upscale two photos on the
+/// batch page and download the ZIP; then watch a tiny training run's curve grow while the run trains further.
+/// The pixels are checked here.
 ///
 /// Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them) and PyPI for Selenium, installed once
 /// into `.build/selenium-venv`. Without the browser the test is skipped, unless `MORPH_REQUIRE_BROWSER=1` (CI),
@@ -52,7 +53,8 @@ final class BrowserEndToEndTests: XCTestCase {
         defer { server.stop() }
         let image = photos.appendingPathComponent("inpaint/rocket.png")
         let config: [String: Any] = [
-            "url": server.url, "image": image.path, "downloads": downloads.path, "screenshots": screenshots.path,
+            "url": server.url, "image": image.path,
+            "batch": ["photos/chelsea.png", "photos/coffee.png"].map { photos.appendingPathComponent($0).path }, "downloads": downloads.path, "screenshots": screenshots.path,
             "run": "tiny-inpaint", "chromium": chromium, "chromedriver": driver,
             "resume": [MorphBinary.url.path, "train", "inpaint", "--out", run.path, "--resume", "--max-steps", "7"],
         ]
@@ -89,6 +91,9 @@ final class BrowserEndToEndTests: XCTestCase {
         }
         XCTAssertGreaterThan(inside, 100)
         XCTAssertGreaterThan(Double(changed), 0.9 * Double(inside), "\(changed) of \(inside) pixels under the stroke changed")
+
+        // The batch page upscaled both photos ×4 and zipped the results.
+        XCTAssertEqual(outcome["batch"] as? [String: [Int]], ["chelsea-upscale.png": [640, 480], "coffee-upscale.png": [880, 640]])
 
         // The training page followed the run from step 3 to the resumed run's steps.
         XCTAssertEqual(outcome["first_step"] as? Int, 3)

@@ -29,20 +29,20 @@ enum Assets {
     static let inpaintHTML = page("Inpaint", active: "/", body: #"""
 <main>
   <div class="tools">
-    <button id="open" title="Open an image (O)">📂</button>
+    <button id="open" title="Open an image (O)"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 7h6l2 2h10v10H3z"/></svg></button>
     <input type="file" id="file" accept="image/png,image/jpeg,image/webp,image/tiff" hidden>
     <hr>
-    <button id="brush" class="active" title="Brush (B)">🖌</button>
-    <button id="eraser" title="Eraser (E)">⌫</button>
-    <button id="pan" title="Pan (hold Space)">✋</button>
+    <button id="brush" class="active" title="Brush (B)"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M14 4l6 6-8 8H6v-6z"/><path d="M11 7l6 6"/></svg></button>
+    <button id="eraser" title="Eraser (E)"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 15l8-8 6 6-6 6H8z"/><path d="M9 20h11"/></svg></button>
+    <button id="pan" title="Pan (hold Space)"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3v18M3 12h18M12 3l-3 3M12 3l3 3M12 21l-3-3M12 21l3-3M3 12l3-3M3 12l3 3M21 12l-3-3M21 12l-3 3"/></svg></button>
     <hr>
-    <button id="undo" title="Undo (Ctrl+Z)" disabled>↶</button>
-    <button id="redo" title="Redo (Ctrl+Shift+Z)" disabled>↷</button>
-    <button id="clear" title="Clear the mask" disabled>✕</button>
+    <button id="undo" title="Undo (Ctrl+Z)" disabled><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 14L4 9l5-5"/><path d="M4 9h10a6 6 0 010 12h-3"/></svg></button>
+    <button id="redo" title="Redo (Ctrl+Shift+Z)" disabled><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M15 14l5-5-5-5"/><path d="M20 9H10a6 6 0 000 12h3"/></svg></button>
+    <button id="clear" title="Clear the mask" disabled><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg></button>
     <hr>
-    <button id="zoomin" title="Zoom in (+)">＋</button>
-    <button id="zoomout" title="Zoom out (−)">－</button>
-    <button id="fit" title="Fit (0)">⤢</button>
+    <button id="zoomin" title="Zoom in (+)"><svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="M21 21l-5-5M8 11h6M11 8v6"/></svg></button>
+    <button id="zoomout" title="Zoom out (−)"><svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="M21 21l-5-5M8 11h6"/></svg></button>
+    <button id="fit" title="Fit (0)"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg></button>
   </div>
   <div class="stage" id="stage">
     <div class="view" id="view"><canvas id="image"></canvas><canvas id="mask" class="mask"></canvas></div>

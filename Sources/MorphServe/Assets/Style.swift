@@ -7,6 +7,7 @@ extension Assets {
   --radius: 8px; font-size: 14px;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html, body { margin: 0; height: 100%; background: var(--bg); color: var(--text);
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 body { display: flex; flex-direction: column; overflow: hidden; }
@@ -24,7 +25,7 @@ main { flex: 1; display: flex; min-height: 0; }
 aside { width: 280px; flex: none; background: var(--panel); border-left: 1px solid var(--line); padding: 16px;
   display: flex; flex-direction: column; gap: 14px; overflow-y: auto; }
 aside.left { border-left: none; border-right: 1px solid var(--line); }
-aside h2, section h2 { margin: 0; font-size: 12px; text-transform: uppercase; letter-spacing: .8px; color: var(--dim); font-weight: 600; }
+h2 { margin: 0; font-size: 12px; text-transform: uppercase; letter-spacing: .8px; color: var(--dim); font-weight: 600; }
 label.field { display: flex; flex-direction: column; gap: 6px; color: var(--dim); font-size: 12px; }
 select, input[type=number], input[type=text] { background: var(--panel2); color: var(--text); border: 1px solid var(--line);
   border-radius: 6px; padding: 7px 8px; font: inherit; }
@@ -41,7 +42,8 @@ button.active { border-color: var(--accent); background: #233251; }
 .muted { color: var(--dim); font-size: 12px; }
 .tools { width: 60px; flex: none; background: var(--panel); border-right: 1px solid var(--line); display: flex;
   flex-direction: column; align-items: center; padding: 10px 0; gap: 6px; }
-.tools button { width: 42px; height: 38px; padding: 0; font-size: 17px; }
+.tools button { width: 42px; height: 38px; padding: 0; }
+.tools svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width: 1.8; stroke-linecap: round; stroke-linejoin: round; }
 .tools hr { width: 36px; border: none; border-top: 1px solid var(--line); margin: 4px 0; }
 .stage { flex: 1; position: relative; overflow: hidden; min-width: 0;
   background: repeating-conic-gradient(#1a1c22 0 25%, #202329 0 50%) 0 0 / 24px 24px; }
@@ -97,6 +99,8 @@ td.losses { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size:
 .detail { flex: 1; overflow-y: auto; padding: 18px 22px; display: flex; flex-direction: column; gap: 16px; min-width: 0; }
 .detail h1 { margin: 0; font-size: 20px; display: flex; align-items: center; gap: 10px; }
 .chartbox { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px; }
+.chartbox .row { justify-content: space-between; }
+.chartbox .row > * { flex: none; }
 .chartbox canvas { width: 100%; height: 300px; display: block; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 12px; margin-top: 8px; }
 .legend label { display: flex; align-items: center; gap: 6px; cursor: pointer; }

@@ -1,14 +1,16 @@
 """Drives `morph serve` in headless Chromium for BrowserEndToEndTests (Swift), which starts the server, checks
 the pixels afterwards and reads the JSON this script prints last.
 
-Usage: e2e.py CONFIG.json, with keys: url, image, downloads, screenshots (folder), run, resume (argv that trains
-the run further), chromium, chromedriver.
+Usage: e2e.py CONFIG.json, with keys: url, image, batch (images to upscale), downloads, screenshots (folder), run,
+resume (argv that trains the run further), chromium, chromedriver.
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import time
+import zipfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -56,6 +58,7 @@ def inpaint(driver, config):
     file_input = driver.find_element(By.ID, "file")
     driver.execute_script("arguments[0].hidden = false", file_input)
     file_input.send_keys(config["image"])
+    driver.execute_script("arguments[0].hidden = true", file_input)
     wait(driver, 20, lambda d: d.execute_script("return document.getElementById('dropzone').hidden"), "the image to load")
     time.sleep(0.3)
     mask = driver.find_element(By.ID, "mask")
@@ -91,6 +94,28 @@ def inpaint(driver, config):
     return {"download": os.path.join(config["downloads"], name), "stroke": stroke}
 
 
+def batch(driver, config):
+    driver.get(config["url"].rstrip("/") + "/batch")
+    wait(driver, 20, lambda d: d.find_element(By.ID, "model").get_attribute("value") == "morph-sr-x4", "the upscale models")
+    file_input = driver.find_element(By.ID, "file")
+    driver.execute_script("arguments[0].hidden = false", file_input)
+    file_input.send_keys("\n".join(config["batch"]))
+    driver.execute_script("arguments[0].hidden = true", file_input)
+    wait(driver, 10, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".card")) == len(config["batch"]), "the cards")
+    driver.find_element(By.ID, "runAll").click()
+    wait(driver, 180, lambda d: all(e.text.startswith("Done") for e in d.find_elements(By.CSS_SELECTOR, ".card .state")), "every image")
+    driver.save_screenshot(os.path.join(config["screenshots"], "web-app-batch.png"))
+    driver.find_element(By.ID, "zipAll").click()
+    path = os.path.join(config["downloads"], "morph-results.zip")
+    wait(driver, 30, lambda _: os.path.exists(path) and not any(n.endswith(".crdownload") for n in os.listdir(config["downloads"])), "the zip")
+    sizes = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            head = archive.read(name)[:24]
+            sizes[name] = list(struct.unpack(">II", head[16:24])) if head[:8] == b"\x89PNG\r\n\x1a\n" else None
+    return {"batch": sizes}
+
+
 def training(driver, config):
     driver.get(config["url"].rstrip("/") + "/runs?run=" + config["run"])
     def last_step(d):
@@ -115,6 +140,7 @@ def main():
     driver = browser(config)
     try:
         outcome = inpaint(driver, config)
+        outcome.update(batch(driver, config))
         outcome.update(training(driver, config))
         outcome["viewport"] = driver.execute_script("return [window.innerWidth, window.innerHeight]")
     finally:
