@@ -1,7 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Hot numeric modules are built with bounds checks off in release builds.
+/// Hot numeric modules are built with bounds checks off in release builds. MorphCheckpoint is NOT:
+/// it parses untrusted files, so integer overflow must trap there rather than wrap past a bounds
+/// check (its parsers also use explicit overflow-reporting arithmetic); its decode loops run on raw
+/// pointers and lose little.
 let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -36,7 +39,7 @@ let package = Package(
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
             "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ], swiftSettings: fastMath),
+        ]),
         .target(name: "MorphModels", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
         .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphTrain", dependencies: [
@@ -45,8 +48,12 @@ let package = Package(
         .target(name: "MorphInference", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
+        .target(name: "MorphOptions", dependencies: [
+            "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .target(name: "MorphRecipes", dependencies: [
-            "MorphImage", "MorphTrain", "MorphInference", .product(name: "Yams", package: "Yams"),
+            "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MorphBench", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
@@ -57,8 +64,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphRecipes",
-            "MorphBench", "MorphServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions",
+            "MorphRecipes", "MorphBench", "MorphServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.
@@ -77,7 +84,8 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "TestSupport",
         ]),
         .testTarget(name: "MorphRecipesTests", dependencies: [
-            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "MorphRecipes", "TestSupport",
+            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", "MorphRecipes",
+            "TestSupport",
         ]),
         .testTarget(name: "LayeringTests"),
         .testTarget(name: "MorphServeTests", dependencies: [

@@ -4,10 +4,6 @@ import MorphInference
 import MorphRecipes
 import MorphTrain
 
-extension Shard: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-}
-
 /// `morph run`: runs a YAML recipe (translate, upscale, inpaint and train steps, chained).
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

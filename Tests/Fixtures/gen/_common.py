@@ -2,7 +2,6 @@
 import os
 
 import torch
-from safetensors.torch import save_file
 
 
 def save(folder, name, tensors, **meta):
@@ -10,6 +9,9 @@ def save(folder, name, tensors, **meta):
 
     Keyword arguments become string metadata (op arguments for the Swift test).
     """
+    # Imported here, so that bench/pytorch_reference.py can use the model definitions with torch alone.
+    from safetensors.torch import save_file
+
     out = {}
     for key, value in tensors.items():
         if value is None:
