@@ -143,15 +143,18 @@ def prefill_case(folder):
 def generate(folder):
     prefill_case(folder)
     cases = [
+        # Gain 3 on the weights: at 1 the signal fades through the 18 gated layers (each gate halves it) and the
+        # first layers' gradients and the mask channel's input gradient are ~1e-9, too small to check.
         ("gated_inpaint", lambda: GatedInpaintGenerator(cnum=4), (1, 16, 20), "gated_inpaint",
-         dict(cnum="4"), ["eval"]),
+         dict(cnum="4"), ["eval"], 3.0),
         ("gated_inpaint_batch2", lambda: GatedInpaintGenerator(cnum=2), (2, 12, 8), "gated_inpaint",
-         dict(cnum="2"), ["eval"]),
+         dict(cnum="2"), ["eval"], 3.0),
         ("sn_patch", lambda: SNPatchDiscriminator(4, num_feat=2, num_layers=3), (1, 32, 24), "sn_patch",
-         dict(num_feat="2", num_layers="3"), ["train", "eval"]),
+         dict(num_feat="2", num_layers="3"), ["train", "eval"], 1.0),
     ]
-    for i, (case, make, (n, h, w), arch, options, modes) in enumerate(cases):
+    for i, (case, make, (n, h, w), arch, options, modes, gain) in enumerate(cases):
         torch.manual_seed(300 + i)
         model = make()
         gen = torch.Generator().manual_seed(3000 + i)
-        write_case(folder, case, model, _masked_input(gen, n, h, w), arch, options, modes, seed=4000 + i)
+        write_case(folder, case, model, _masked_input(gen, n, h, w), arch, options, modes, seed=4000 + i,
+                   gain=gain)

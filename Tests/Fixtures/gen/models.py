@@ -14,7 +14,8 @@ File layout of each `models_<case>` fixture:
   out_train       output in train mode (for nets whose train mode differs)
   out / out_eval  output in eval mode (`out` when train == eval)
   grad_x          d loss / d x   (in the mode named by metadata `grad_mode`)
-  grad.<key>      d loss / d parameter, for the keys in metadata `grad_keys`
+  grad.<key>      d loss / d parameter, for every parameter (metadata `grad_keys` lists them all)
+  zero_grad.<key> the same for a bias whose gradient is zero in exact arithmetic (see _common.check_gradients)
   after.<key>     buffers after the train-mode forward (running stats, u, v)
 Metadata: `arch` (registry name), `options` (JSON of string options),
 `grad_mode` (train | eval), `grad_keys` (JSON list), `modes` (JSON list).
@@ -27,7 +28,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import spectral_norm
 
-from gen._common import save
+from gen._common import save, scale_weights
 
 
 # ----------------------------------------------------------------------------
@@ -401,26 +402,23 @@ def perturb(model, gen):
                     p.copy_(randn(p.shape) * (1.0 / fan_in) ** 0.5)
 
 
-def pick_grad_keys(model):
-    names = [n for n, _ in model.named_parameters()]
-    picks = [names[0], names[len(names) // 2], names[-1]]
-    return list(dict.fromkeys(picks))
-
-
-def write_case(folder, case, model, x, arch, options, modes, seed):
+def write_case(folder, case, model, x, arch, options, modes, seed, gain=1.0):
     """Runs the model in `modes` (train first, then eval) and saves everything.
 
-    Gradients are taken in the first mode listed.
+    Gradients are taken in the first mode listed, for every parameter. `gain` multiplies every conv and
+    linear weight after `perturb`, for deep networks whose gradients would otherwise fade below what float32
+    can measure (gated convolutions halve the signal at every layer).
     """
     gen = torch.Generator().manual_seed(seed + 1)
     perturb(model, gen)
+    scale_weights(model, gain)
     sd = {k: v.clone() for k, v in model.state_dict().items()}
     tensors = {"sd." + k: v for k, v in sd.items()}
     # The float32 weights and inputs are run in float64, so the stored outputs and gradients are the exact
     # values for those inputs, not one float32 summation order among many.
     model.double()
     x = x.double().clone().requires_grad_(True)
-    grad_keys = pick_grad_keys(model)
+    grad_keys = [k for k, _ in model.named_parameters()]
     params = dict(model.named_parameters())
     r = None
     for i, mode in enumerate(modes):
