@@ -25,36 +25,51 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Modules/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
-        // Swift modules, each importing only the ones below it.
+        // Swift modules, each importing only the ones below it (ImportLayeringTests checks every import).
+        .target(name: "MorphSupport"),
         .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
             "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: fastMath),
-        .target(name: "MorphModels", dependencies: ["MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
+        .target(name: "MorphModels", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
         .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
-        .target(name: "MorphTrain", dependencies: ["MorphModels", "MorphImage"], swiftSettings: fastMath),
-        .target(name: "MorphRecipes", dependencies: [
-            "MorphTrain", .product(name: "Yams", package: "Yams"),
-        ]),
-        .target(name: "MorphPipeline", dependencies: [
-            "MorphModels", "MorphCheckpoint", "MorphImage", "MorphRecipes",
+        .target(name: "MorphTrain", dependencies: [
+            "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
+        .target(name: "MorphInference", dependencies: [
+            "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
+        ], swiftSettings: fastMath),
+        .target(name: "MorphRecipes", dependencies: [
+            "MorphImage", "MorphTrain", "MorphInference", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "MorphBench", dependencies: [
+            "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+        ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphPipeline", "MorphRecipes", "MorphTrain", "MorphModels", "MorphImage", "MorphCheckpoint",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphRecipes",
+            "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
-        // Tests: one target per module plus shared helpers.
-        .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint"], path: "Tests/TestSupport"),
+        // Tests: one target per module plus shared helpers, and the import check of the whole package.
+        .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint", "MorphImage"],
+                path: "Tests/TestSupport"),
+        .testTarget(name: "MorphSupportTests", dependencies: ["MorphSupport"]),
         .testTarget(name: "MorphTensorTests", dependencies: ["MorphTensor", "TestSupport"]),
-        .testTarget(name: "MorphNNTests", dependencies: ["MorphNN", "TestSupport"]),
-        .testTarget(name: "MorphRecipesTests", dependencies: ["MorphRecipes", "TestSupport"]),
-        .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphCheckpoint", "TestSupport"]),
-        .testTarget(name: "MorphImageTests", dependencies: ["MorphImage", "TestSupport"]),
-        .testTarget(name: "MorphModelsTests", dependencies: ["MorphModels", "TestSupport"]),
-        .testTarget(name: "MorphTrainTests", dependencies: ["MorphTrain", "TestSupport"]),
-        .testTarget(name: "MorphPipelineTests", dependencies: ["MorphPipeline", "TestSupport"]),
+        .testTarget(name: "MorphNNTests", dependencies: ["MorphTensor", "MorphNN", "TestSupport"]),
+        .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphTensor", "MorphCheckpoint", "TestSupport"]),
+        .testTarget(name: "MorphImageTests", dependencies: ["MorphTensor", "MorphImage", "TestSupport"]),
+        .testTarget(name: "MorphModelsTests", dependencies: ["MorphTensor", "MorphNN", "MorphModels", "TestSupport"]),
+        .testTarget(name: "MorphTrainTests", dependencies: [
+            "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "TestSupport",
+        ]),
+        .testTarget(name: "MorphInferenceTests", dependencies: [
+            "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "TestSupport",
+        ]),
+        .testTarget(name: "MorphRecipesTests", dependencies: [
+            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "MorphRecipes", "TestSupport",
+        ]),
+        .testTarget(name: "LayeringTests"),
     ],
     swiftLanguageModes: [.v5]
 )

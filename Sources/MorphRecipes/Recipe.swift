@@ -1,17 +1,9 @@
 import Foundation
+import MorphInference
 
 /// What a recipe step does.
 public enum RecipeTask: String, CaseIterable, Sendable {
     case translate, upscale, inpaint, train
-}
-
-/// A tile setting: a fixed size, `auto`, or 0 for the whole image.
-public enum TileSetting: Equatable, Sendable, CustomStringConvertible {
-    case auto
-    case size(Int)
-    public var description: String {
-        switch self { case .auto: return "auto"; case let .size(n): return String(n) }
-    }
 }
 
 /// One validated step of a recipe. Paths are resolved against the recipe's folder.

@@ -1,5 +1,6 @@
 import Foundation
 import MorphTrain
+import MorphInference
 import Yams
 
 /// Reads a YAML recipe into a `Recipe`, collecting every problem with its line and column.

@@ -47,8 +47,8 @@ public final class Trainer {
 
     /// Starts a new run in `run` (which must not hold a checkpoint yet) or, with `resume`, continues the
     /// one there with its saved options; `maxSteps` (when given) replaces the saved limit.
-    /// - Throws: `TrainError` for bad options, missing data or an unreadable run folder; `ModelError` for
-    ///   impossible architectures.
+    /// - Throws: `TrainError` for bad options, missing data, an unreadable run folder or a `maxSteps` below the
+    ///   resumed run's iteration; `ModelError` for impossible architectures.
     public init(options newOptions: TrainOptions, data: URL?, run runURL: URL, resume: Bool) throws {
         run = RunFolder(runURL)
         var options = newOptions
@@ -78,6 +78,10 @@ public final class Trainer {
         try run.prepare()
         if resume {
             position = try RunCheckpoint(run: run, options: options).restore(model: model, schedules: schedules)
+            if let limit = options.maxSteps, limit < position.iteration {
+                throw TrainError.badOption(option: "max-steps", value: "\(limit)", "the run in \(run.root.path) is "
+                    + "already at iteration \(position.iteration), epoch \(position.epoch); give a larger number")
+            }
         } else {
             try run.writeConfig(options)
         }

@@ -20,7 +20,16 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(try run.readConfig().poolSize, 50, "CycleGAN's default pool")
         let resumed = try runMorph(["train", "cyclegan", "--out", out.path, "--resume"])
         XCTAssertEqual(resumed.code, 0, resumed.err)
+        XCTAssertTrue(resumed.err.contains("resuming at iteration 3, epoch 2"), resumed.err)
         XCTAssertTrue(resumed.err.contains("stopped at iteration 6, epoch 4"), resumed.err)
+        // A --max-steps below where the run stands is refused, saying where it stands.
+        let behind = try runMorph(["train", "cyclegan", "--out", out.path, "--resume", "--max-steps", "4"])
+        XCTAssertEqual(behind.code, 2, behind.err)
+        XCTAssertEqual(behind.err.split(separator: "\n").count, 1, behind.err)
+        XCTAssertTrue(behind.err.contains("--max-steps 4") && behind.err.contains("already at iteration 6, epoch 4"),
+                      behind.err)
+        XCTAssertEqual(try String(contentsOf: run.log, encoding: .utf8).split(separator: "\n").count, 7,
+                       "the refused resume leaves the log alone")
         let rows = try String(contentsOf: run.log, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(rows.count, 7)
         // The trained generator works with `morph translate --model`.
@@ -46,7 +55,7 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(badChoice.code, 2, badChoice.err)
     }
 
-    /// Ctrl-C (SIGINT) ends the run after the current step with a checkpoint and exit code 0; it resumes.
+    /// Ctrl-C (SIGINT) ends the run after the current step with a checkpoint and exit code 130; it resumes there.
     func testInterruptSavesAndResumes() throws {
         let root = try TrainTestData.folder()
         let data = root.appendingPathComponent("data"), out = root.appendingPathComponent("run")
@@ -70,13 +79,16 @@ final class TrainCLITests: XCTestCase {
         process.interrupt()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, message)
+        XCTAssertEqual(process.terminationReason, .exit, message)
+        XCTAssertEqual(process.terminationStatus, 130, message)
         XCTAssertTrue(message.contains("interrupted"), message)
         let marker = try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: RunFolder(out).latestMarker))
         let stoppedAt = try XCTUnwrap(marker["iteration"])
         XCTAssertGreaterThanOrEqual(stoppedAt, 3)
+        XCTAssertTrue(message.contains("stopped at iteration \(stoppedAt),"), "the checkpoint is saved first: \(message)")
         let resumed = try runMorph(["train", "cyclegan", "--out", out.path, "--resume", "--max-steps", "\(stoppedAt + 1)"])
         XCTAssertEqual(resumed.code, 0, resumed.err)
+        XCTAssertTrue(resumed.err.contains("resuming at iteration \(stoppedAt),"), resumed.err)
         XCTAssertTrue(resumed.err.contains("stopped at iteration \(stoppedAt + 1)"), resumed.err)
     }
 

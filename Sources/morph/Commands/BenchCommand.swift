@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
-import MorphRecipes
+import MorphBench
 import MorphTensor
 
 /// `morph bench`: kernel and model timings as ratios measured on this machine.

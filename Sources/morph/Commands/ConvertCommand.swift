@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 
 /// `morph convert`: any checkpoint to safetensors that later loads with no flags.
 struct ConvertCommand: ParsableCommand {

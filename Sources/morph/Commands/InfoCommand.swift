@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 
 /// `morph info`: what a checkpoint holds and which architecture Morph sees in it.
 struct InfoCommand: ParsableCommand {

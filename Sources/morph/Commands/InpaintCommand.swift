@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
-import MorphRecipes
+import MorphInference
 
 /// `morph inpaint`: fills masked holes (white in the mask) with an inpainting generator.
 struct InpaintCommand: ParsableCommand {

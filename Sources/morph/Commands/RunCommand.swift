@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 import MorphRecipes
-
-extension Shard: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-}
+import MorphTrain
 
 /// `morph run`: runs a YAML recipe (translate, upscale, inpaint and train steps, chained).
 struct RunCommand: ParsableCommand {
@@ -44,6 +41,8 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data(error.issues.map { "morph: \(error.file):\($0.line):\($0.column): \($0.message)\n" }
                 .joined().utf8))
             throw ExitCode(2)
+        } catch is TrainInterrupted {
+            throw ExitCode(130)
         } catch {
             throw modelFailure(error)
         }

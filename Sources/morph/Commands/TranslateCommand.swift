@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
-
-extension Direction: ExpressibleByArgument {}
-extension NormStatisticsMode: ExpressibleByArgument {}
+import MorphInference
 
 /// `morph translate`: CycleGAN / pix2pix image-to-image translation over files and folders.
 struct TranslateCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MorphPipeline
+import MorphInference
 
 /// `morph upscale`: super-resolution (RRDBNet, SRVGGNetCompact, SRResNet) over files and folders.
 struct UpscaleCommand: ParsableCommand {

@@ -1,10 +1,5 @@
 import ArgumentParser
 
-/// Output image formats `morph` writes.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case png, jpg, webp, tif
-}
-
 /// Where results go and how they are written: shared by translate, upscale and inpaint.
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output folder (mirrors the input tree) or, for a single input file, an output file.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MorphInference
 
 /// How large images are split into tiles: shared by translate, upscale and inpaint.
 struct TilingOptions: ParsableArguments {
@@ -17,4 +18,9 @@ struct TilingOptions: ParsableArguments {
     var tileSize: Int? { Int(tile) }
     /// The overlap, nil for auto.
     var overlapSize: Int? { Int(overlap) }
+
+    /// The tile setting: a size, whole image (0) or auto.
+    var tileSetting: TileSetting {
+        tileSize.map { .size($0) } ?? .auto
+    }
 }

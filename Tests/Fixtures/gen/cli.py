@@ -1,4 +1,4 @@
-"""Fixtures for the inference CLI (MorphPipeline): real torch.save checkpoints of small generators and the
+"""Fixtures for the inference CLI (MorphInference): real torch.save checkpoints of small generators and the
 PNGs PyTorch produces from small input PNGs with exactly Morph's pre- and post-processing.
 
 Files are named cli_*:

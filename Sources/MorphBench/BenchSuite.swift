@@ -1,0 +1,139 @@
+import Foundation
+import MorphTensor
+import MorphNN
+import MorphModels
+
+/// One benchmark result: a JSON line of `morph bench --json`.
+public struct BenchRecord: Codable, Equatable {
+    public var name: String
+    public var seconds: Double
+    public var gflops: Double?
+    /// GFLOP/s over the GFLOP/s of `sgemm_2048` measured in the same run (convolutions).
+    public var sgemmRatio: Double?
+    /// Morph's seconds over PyTorch's seconds for the same work on this machine (lower is better).
+    public var vsPytorch: Double?
+    public var pytorchSeconds: Double?
+    public var peakRSSMiB: Double?
+    /// Seconds per pixel of a large image over seconds per pixel of a small one (1: time linear in pixels).
+    public var pixelTimeRatio: Double?
+    public var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, seconds, gflops, note
+        case sgemmRatio = "sgemm_ratio", vsPytorch = "vs_pytorch", pytorchSeconds = "pytorch_seconds", peakRSSMiB = "peak_rss_mib"
+        case pixelTimeRatio = "pixel_time_ratio"
+    }
+
+    public init(name: String, seconds: Double, gflops: Double? = nil) {
+        self.name = name
+        self.seconds = seconds
+        self.gflops = gflops
+    }
+}
+
+/// A named benchmark: how to run it and its floating-point work.
+public struct BenchCase {
+    public let name: String
+    /// Part of `--quick`.
+    public let quick: Bool
+    /// Whether `sgemm_ratio` applies (convolution kernels).
+    public let isConvolution: Bool
+    /// Runs the case and returns its record (without ratios).
+    public let run: (Benchmark) throws -> BenchRecord
+
+    public init(name: String, quick: Bool, isConvolution: Bool = false, run: @escaping (Benchmark) throws -> BenchRecord) {
+        self.name = name
+        self.quick = quick
+        self.isConvolution = isConvolution
+        self.run = run
+    }
+}
+
+/// The benchmarks of `morph bench`: raw sgemm, convolution kernels and whole models.
+public enum BenchSuite {
+    /// Every case, in report order. Other modules' cases are appended by `extraCases`.
+    public static func cases() -> [BenchCase] {
+        var list: [BenchCase] = [sgemm2048()]
+        list += [
+            conv("conv3x3_c256_64x64", cin: 256, cout: 256, size: 64, k: 3, pad: 1),
+            convBackward("conv3x3_c256_64x64_backward", cin: 256, cout: 256, size: 64),
+            conv("conv3x3_c64_256x256", cin: 64, cout: 64, size: 256, k: 3, pad: 1),
+            conv("conv7x7_c3_64_256x256", cin: 3, cout: 64, size: 256, k: 7, pad: 3),
+            convTranspose("convT3x3_s2_c256_128_64x64"),
+        ]
+        list += modelCases()
+        list += trainCases()
+        list += streamingCases()
+        return list
+    }
+
+    /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
+    /// `extra` holds further cases (`PipelineBench`'s `inpaint_512_hole64`), run after the rest.
+    public static func run(quick: Bool, filter: String?, benchmark: Benchmark, extra: [BenchCase] = [],
+                           report: (BenchRecord) -> Void) throws -> [BenchRecord] {
+        let all = cases() + extra
+        var chosen = all.filter { (!quick || $0.quick) && (filter.map($0.name.contains) ?? true) }
+        if !chosen.contains(where: { $0.name == "sgemm_2048" }) { chosen.insert(all[0], at: 0) }
+        var records: [BenchRecord] = []
+        var sgemmGflops: Double?
+        for c in chosen {
+            var r = try c.run(benchmark)
+            if c.name == "sgemm_2048" { sgemmGflops = r.gflops }
+            if c.isConvolution, let g = r.gflops, let s = sgemmGflops, s > 0 { r.sgemmRatio = g / s }
+            records.append(r)
+            report(r)
+        }
+        return records
+    }
+
+    // MARK: Kernels
+
+    static func sgemm2048() -> BenchCase {
+        BenchCase(name: "sgemm_2048", quick: true) { bench in
+            let n = 2048
+            var rng = SeededRNG(seed: 1)
+            let a = Tensor.uniform([n, n], rng: &rng), b = Tensor.uniform([n, n], rng: &rng), c = Tensor.zeros([n, n])
+            let s = bench.median { BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n) }
+            return BenchRecord(name: "sgemm_2048", seconds: s, gflops: 2 * pow(Double(n), 3) / s / 1e9)
+        }
+    }
+
+    static func conv(_ name: String, cin: Int, cout: Int, size: Int, k: Int, pad: Int) -> BenchCase {
+        BenchCase(name: name, quick: true, isConvolution: true) { bench in
+            var rng = SeededRNG(seed: 2)
+            let x = Tensor.uniform([1, cin, size, size], rng: &rng)
+            let w = Tensor.uniform([cout, cin, k, k], low: -0.1, high: 0.1, rng: &rng)
+            let s = try bench.median { _ = try withoutGrad { try x.conv2d(weight: w, padding: pad) } }
+            let flops = 2.0 * Double(cout * cin * k * k) * Double(size * size)
+            return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
+        }
+    }
+
+    static func convBackward(_ name: String, cin: Int, cout: Int, size: Int) -> BenchCase {
+        BenchCase(name: name, quick: true, isConvolution: true) { bench in
+            var rng = SeededRNG(seed: 3)
+            let x = Tensor.uniform([1, cin, size, size], rng: &rng)
+            let w = Tensor.uniform([cout, cin, 3, 3], low: -0.1, high: 0.1, rng: &rng)
+            x.requiresGrad = true
+            w.requiresGrad = true
+            let g = Tensor.uniform([1, cout, size, size], rng: &rng)
+            let y = try x.conv2d(weight: w, padding: 1)
+            let s = try bench.median { try y.backward(g, retainGraph: true) }
+            let flops = 2 * 2.0 * Double(cout * cin * 9) * Double(size * size)
+            return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
+        }
+    }
+
+    static func convTranspose(_ name: String) -> BenchCase {
+        BenchCase(name: name, quick: true, isConvolution: true) { bench in
+            var rng = SeededRNG(seed: 4)
+            let x = Tensor.uniform([1, 256, 64, 64], rng: &rng)
+            let w = Tensor.uniform([256, 128, 3, 3], low: -0.1, high: 0.1, rng: &rng)
+            let s = try bench.median {
+                _ = try withoutGrad { try x.convTranspose2d(weight: w, stride: 2, padding: 1, outputPadding: 1) }
+            }
+            let flops = 2.0 * Double(256 * 128 * 9) * Double(64 * 64)
+            return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import MorphInference
+
+/// Runs `bench/pytorch_reference.py` and reads its JSON lines (`name`, `seconds`).
+public enum PyTorchReference {
+    /// Errors running the reference script.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// PyTorch seconds by record name.
+    public static func run(script: String?, quick: Bool, filter: String?) throws -> [String: Double] {
+        let path = script ?? locateScript()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure(description: "\(path): PyTorch reference script not found (pass --pytorch-script)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var args = ["python3", path]
+        if quick { args.append("--quick") }
+        if let filter { args += ["--filter", filter] }
+        process.arguments = args
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(path): exited with status \(process.terminationStatus) (is torch installed?)")
+        }
+        var result: [String: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let name = obj["name"] as? String, let seconds = obj["seconds"] as? Double else { continue }
+            result[name] = seconds
+        }
+        return result
+    }
+
+    /// Starts `pytorch_reference.py --serve`, which times one named case per request, so each PyTorch
+    /// timing can be taken right next to Morph's own and machine load hits both alike.
+    public static func session(script: String?, quick: Bool) throws -> Session {
+        try Session(path: script ?? locateScript(), quick: quick)
+    }
+
+    /// A running `pytorch_reference.py --serve` process.
+    public final class Session {
+        private let process = Process()
+        private let input = Pipe(), output = Pipe()
+        private var buffer = Data()
+        private let path: String
+
+        init(path: String, quick: Bool) throws {
+            self.path = path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw Failure(description: "\(path): PyTorch reference script not found (pass --pytorch-script)")
+            }
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", path, "--serve"] + (quick ? ["--quick"] : [])
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            guard let ready = try readObject(), ready["ready"] as? Bool == true else {
+                throw Failure(description: "\(path): did not start (is torch installed?)")
+            }
+        }
+
+        deinit {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+
+        /// PyTorch's seconds for case `name`, or nil when the script has no such case.
+        public func seconds(_ name: String) throws -> Double? {
+            input.fileHandleForWriting.write(Data((name + "\n").utf8))
+            guard let obj = try readObject() else {
+                throw Failure(description: "\(path): stopped while timing \(name)")
+            }
+            return obj["seconds"] as? Double
+        }
+
+        /// The next JSON object line from the script, or nil at end of output.
+        private func readObject() throws -> [String: Any]? {
+            while true {
+                if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = buffer[buffer.startIndex..<newline]
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                    if let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] { return obj }
+                    continue
+                }
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                buffer.append(chunk)
+            }
+        }
+    }
+
+    /// bench/pytorch_reference.py in the repository that holds the running executable, or in the current folder.
+    static func locateScript() -> String {
+        RepositoryFiles.locate("bench/pytorch_reference.py")?.path ?? "bench/pytorch_reference.py"
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import MorphImage
+
+/// Output image formats `morph` writes.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case png, jpg, webp, tif
+
+    /// The MorphImage format.
+    var imageFormat: ImageFormat {
+        switch self {
+        case .png: return .png
+        case .jpg: return .jpeg
+        case .webp: return .webp
+        case .tif: return .tiff
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+import MorphCheckpoint
+import MorphInference
+import TestSupport
+
+/// `morph train sr` and `morph train inpaint` as a user runs them, then `morph upscale --model RUN`.
+final class TrainSREndToEndTests: XCTestCase {
+    func testTrainSRThenUpscaleWithTheRunFolder() throws {
+        let dir = try PipelineFixtures.scratch()
+        let data = dir.appendingPathComponent("hr")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PipelineFixtures.url("photos/chelsea_crop.png"), to: data.appendingPathComponent("cat.png"))
+        let run = dir.appendingPathComponent("run")
+        let common = ["--data", data.path, "--out", run.path, "--arch", "srvgg", "--gt-size", "32", "--num-feat", "8",
+                      "--num-conv", "1", "--batch-size", "2", "--crops-per-epoch", "4", "--display-freq", "2"]
+        let train = try PipelineFixtures.runMorph(["train", "sr"] + common + ["--scale", "2", "--max-steps", "3"])
+        XCTAssertEqual(train.code, 0, train.err)
+        XCTAssertTrue(train.err.contains("perceptual term is off"), train.err)
+
+        // The run folder resolves to checkpoints/latest_net_G.safetensors, whose params_ema half is loaded.
+        let out = dir.appendingPathComponent("up.png")
+        let up = try PipelineFixtures.runMorph(["upscale", PipelineFixtures.url("cli_in_rgb.png").path, "-o", out.path,
+                                                "--model", run.path])
+        XCTAssertEqual(up.code, 0, up.err)
+        let input = try PipelineFixtures.samples(PipelineFixtures.url("cli_in_rgb.png"))
+        let output = try PipelineFixtures.samples(out)
+        XCTAssertEqual(output.width, 2 * input.width)
+        XCTAssertEqual(output.height, 2 * input.height)
+        let file = run.appendingPathComponent("checkpoints/latest_net_G.safetensors")
+        XCTAssertEqual(try ModelLoader.resolve(run.path), file)
+        let loaded = try ModelLoader.load(file)
+        let raw = Dictionary(uniqueKeysWithValues: try Checkpoint.load(contentsOf: file).tensors.map { ($0.0, $0.1.values) })
+        for (key, t) in loaded.model.stateDict() {
+            XCTAssertEqual(t.values, raw["params_ema." + key], "loads params_ema.\(key)")
+        }
+
+        // Resuming with another scale, and a VGG file that is not VGG19: exit 2, one line naming the file.
+        let resume = try PipelineFixtures.runMorph(["train", "sr", "--out", run.path, "--resume", "--scale", "4", "--max-steps", "4"])
+        XCTAssertEqual(resume.code, 2)
+        XCTAssertEqual(resume.err.split(separator: "\n").count, 1, resume.err)
+        XCTAssertTrue(resume.err.hasPrefix("morph: \(file.path): "), resume.err)
+        let vgg = PipelineFixtures.url("vgg16_tiny.pth")
+        let badVGG = try PipelineFixtures.runMorph(["train", "sr"] + common + ["--out", dir.appendingPathComponent("run2").path,
+                                                                               "--vgg", vgg.path, "--max-steps", "1"])
+        XCTAssertEqual(badVGG.code, 2)
+        XCTAssertEqual(badVGG.err.split(separator: "\n").count, 1, badVGG.err)
+        XCTAssertTrue(badVGG.err.contains(vgg.path) && badVGG.err.contains("VGG19"), badVGG.err)
+        // A plain resume continues.
+        let cont = try PipelineFixtures.runMorph(["train", "sr", "--out", run.path, "--resume", "--max-steps", "4"])
+        XCTAssertEqual(cont.code, 0, cont.err)
+    }
+
+    func testTrainInpaintWritesAReportAndALoadableGenerator() throws {
+        let dir = try PipelineFixtures.scratch()
+        let data = dir.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PipelineFixtures.url("photos/chelsea_crop.png"), to: data.appendingPathComponent("cat.png"))
+        let run = dir.appendingPathComponent("run")
+        let train = try PipelineFixtures.runMorph(["train", "inpaint", "--data", data.path, "--out", run.path, "--crop-size", "32",
+                                                   "--cnum", "4", "--ndf", "4", "--d-layers", "3", "--mask-kind", "free_form",
+                                                   "--crops-per-epoch", "2", "--max-steps", "3", "--display-freq", "3"])
+        XCTAssertEqual(train.code, 0, train.err)
+        let report = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("alt=\"composite\""))
+        let loaded = try ModelLoader.load(try ModelLoader.resolve(run.path))
+        XCTAssertEqual(loaded.configuration.name, "gated_inpaint")
+    }
+}
