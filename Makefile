@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench
+.PHONY: deps build demo test bench mutants
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,3 +19,7 @@ test: deps
 
 bench: build
 	.build/release/morph bench
+
+# Mutation check (outside `make test`: one rebuild per mutant): scripts/mutants.tsv lists the spots.
+mutants: deps
+	bash scripts/mutants.sh

@@ -3,10 +3,13 @@ import XCTest
 
 /// The `morph` executable built with the tests, run end to end as a user would.
 public enum MorphBinary {
-    /// The binary that this test build made: it sits next to the test bundle in the same build products
-    /// folder. There is no fallback to another build folder, where a stale binary could answer for new code.
+    /// The binary that this test build made, in the same build products folder as the test code: on Linux the
+    /// test "bundle" is that folder itself, on macOS the `.xctest` bundle inside it. There is no fallback to another
+    /// build folder (such as `.build/release`), where a stale binary could answer for new code.
     public static var url: URL {
-        Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("morph")
+        let bundle = Bundle(for: Marker.self).bundleURL
+        let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+        return products.appendingPathComponent("morph")
     }
 
     /// Runs `morph` with `arguments` (80 columns); returns the exit code, stdout and stderr.
