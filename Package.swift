@@ -40,15 +40,19 @@ let package = Package(
         .target(name: "MorphInference", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
+        .target(name: "MorphOptions", dependencies: [
+            "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .target(name: "MorphRecipes", dependencies: [
-            "MorphImage", "MorphTrain", "MorphInference", .product(name: "Yams", package: "Yams"),
+            "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MorphBench", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
         ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphRecipes",
-            "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions",
+            "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.
@@ -67,7 +71,8 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "TestSupport",
         ]),
         .testTarget(name: "MorphRecipesTests", dependencies: [
-            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "MorphRecipes", "TestSupport",
+            "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", "MorphRecipes",
+            "TestSupport",
         ]),
         .testTarget(name: "LayeringTests"),
     ],

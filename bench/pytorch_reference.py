@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Times with PyTorch, on this machine, the work that `morph bench` times.
 
-Prints one JSON object per line (name, seconds, gflops) with PyTorch on 2 threads, so
-`morph bench --pytorch` can report vs_pytorch = Morph seconds / PyTorch seconds from one
-run on one machine. The model definitions are the fixture generator's (Tests/Fixtures/gen),
+Prints one JSON object per line (name, seconds, gflops, threads) with PyTorch on `--threads N`
+threads (default: MORPH_THREADS, else the CPUs this process may use), so `morph bench --pytorch`
+can report vs_pytorch = Morph seconds / PyTorch seconds from one run on one machine, at the same
+thread count. Needs torch only (no numpy, no safetensors). The model definitions are the fixture generator's (Tests/Fixtures/gen),
 which reproduce the reference architectures' structure.
 
-    python3 bench/pytorch_reference.py [--quick] [--filter TEXT]
-    python3 bench/pytorch_reference.py --serve [--quick]   # one case name per stdin line, one record back
+    python3 bench/pytorch_reference.py [--quick] [--filter TEXT] [--threads N]
+    python3 bench/pytorch_reference.py --serve [--quick] [--threads N]   # one case name per stdin line, one record back
 
 `--serve` is what `morph bench --pytorch` uses: it asks for each case right after timing its own, so
 both sides of a ratio are measured at nearly the same moment, even on a machine whose load changes.
@@ -171,14 +172,14 @@ def train_cases():
 def measure(name, build, quick):
     fn, flops = build()
     seconds = median_seconds(fn, 3 if quick else 7, budget=5.0 if quick else 20.0)
-    record = {"name": name, "seconds": seconds}
+    record = {"name": name, "seconds": seconds, "threads": torch.get_num_threads()}
     if flops:
         record["gflops"] = flops / seconds / 1e9
     return record
 
 
 def serve(cases, quick):
-    print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:
         name = line.strip()
         if not name:
@@ -189,13 +190,25 @@ def serve(cases, quick):
         print(json.dumps(measure(name, cases[name][1], quick)), flush=True)
 
 
+def default_threads():
+    value = os.environ.get("MORPH_THREADS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--filter")
     parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--threads", type=int, default=default_threads(),
+                        help="intra-op threads (default: MORPH_THREADS, else the CPUs this process may use)")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(max(1, args.threads))
     cases = {**conv_cases(), **model_cases(), **train_cases()}
     if args.serve:
         serve(cases, args.quick)

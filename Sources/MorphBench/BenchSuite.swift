@@ -16,10 +16,14 @@ public struct BenchRecord: Codable, Equatable {
     public var peakRSSMiB: Double?
     /// Seconds per pixel of a large image over seconds per pixel of a small one (1: time linear in pixels).
     public var pixelTimeRatio: Double?
+    /// Morph's worker threads (and so OpenBLAS' work) for this record.
+    public var threads: Int?
+    /// Seconds at 1 thread over seconds at `threads` (`--scaling`).
+    public var speedup: Double?
     public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, seconds, gflops, note
+        case name, seconds, gflops, note, threads, speedup
         case sgemmRatio = "sgemm_ratio", vsPytorch = "vs_pytorch", pytorchSeconds = "pytorch_seconds", peakRSSMiB = "peak_rss_mib"
         case pixelTimeRatio = "pixel_time_ratio"
     }
@@ -67,12 +71,18 @@ public enum BenchSuite {
         return list
     }
 
+    /// The whole-model records of `--quick` (forward passes and training steps): what `--scaling` runs.
+    public static var modelRecordNames: [String] { (modelCases() + trainCases()).filter(\.quick).map(\.name) }
+
     /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
     /// `extra` holds further cases (`PipelineBench`'s `inpaint_512_hole64`), run after the rest.
-    public static func run(quick: Bool, filter: String?, benchmark: Benchmark, extra: [BenchCase] = [],
-                           report: (BenchRecord) -> Void) throws -> [BenchRecord] {
+    /// `names`, when given, keeps only the cases of those names.
+    public static func run(quick: Bool, filter: String?, names: Set<String>? = nil, benchmark: Benchmark,
+                           extra: [BenchCase] = [], report: (BenchRecord) -> Void) throws -> [BenchRecord] {
         let all = cases() + extra
-        var chosen = all.filter { (!quick || $0.quick) && (filter.map($0.name.contains) ?? true) }
+        var chosen = all.filter {
+            (!quick || $0.quick) && (filter.map($0.name.contains) ?? true) && (names?.contains($0.name) ?? true)
+        }
         if !chosen.contains(where: { $0.name == "sgemm_2048" }) { chosen.insert(all[0], at: 0) }
         var records: [BenchRecord] = []
         var sgemmGflops: Double?
@@ -80,6 +90,7 @@ public enum BenchSuite {
             var r = try c.run(benchmark)
             if c.name == "sgemm_2048" { sgemmGflops = r.gflops }
             if c.isConvolution, let g = r.gflops, let s = sgemmGflops, s > 0 { r.sgemmRatio = g / s }
+            r.threads = Parallel.workers
             records.append(r)
             report(r)
         }
@@ -94,7 +105,9 @@ public enum BenchSuite {
             var rng = SeededRNG(seed: 1)
             let a = Tensor.uniform([n, n], rng: &rng), b = Tensor.uniform([n, n], rng: &rng), c = Tensor.zeros([n, n])
             let s = bench.median { BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n) }
-            return BenchRecord(name: "sgemm_2048", seconds: s, gflops: 2 * pow(Double(n), 3) / s / 1e9)
+            var record = BenchRecord(name: "sgemm_2048", seconds: s, gflops: 2 * pow(Double(n), 3) / s / 1e9)
+            record.note = "OpenBLAS core \(BLAS.coreName)"
+            return record
         }
     }
 

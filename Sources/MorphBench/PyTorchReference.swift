@@ -9,7 +9,7 @@ public enum PyTorchReference {
     }
 
     /// PyTorch seconds by record name.
-    public static func run(script: String?, quick: Bool, filter: String?) throws -> [String: Double] {
+    public static func run(script: String?, quick: Bool, filter: String?, threads: Int) throws -> [String: Double] {
         let path = script ?? locateScript()
         guard FileManager.default.fileExists(atPath: path) else {
             throw Failure(description: "\(path): PyTorch reference script not found (pass --pytorch-script)")
@@ -19,6 +19,7 @@ public enum PyTorchReference {
         var args = ["python3", path]
         if quick { args.append("--quick") }
         if let filter { args += ["--filter", filter] }
+        args += ["--threads", String(threads)]
         process.arguments = args
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -38,9 +39,9 @@ public enum PyTorchReference {
     }
 
     /// Starts `pytorch_reference.py --serve`, which times one named case per request, so each PyTorch
-    /// timing can be taken right next to Morph's own and machine load hits both alike.
-    public static func session(script: String?, quick: Bool) throws -> Session {
-        try Session(path: script ?? locateScript(), quick: quick)
+    /// timing can be taken right next to Morph's own and machine load hits both alike. PyTorch runs on `threads` threads.
+    public static func session(script: String?, quick: Bool, threads: Int) throws -> Session {
+        try Session(path: script ?? locateScript(), quick: quick, threads: threads)
     }
 
     /// A running `pytorch_reference.py --serve` process.
@@ -50,13 +51,13 @@ public enum PyTorchReference {
         private var buffer = Data()
         private let path: String
 
-        init(path: String, quick: Bool) throws {
+        init(path: String, quick: Bool, threads: Int) throws {
             self.path = path
             guard FileManager.default.fileExists(atPath: path) else {
                 throw Failure(description: "\(path): PyTorch reference script not found (pass --pytorch-script)")
             }
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", path, "--serve"] + (quick ? ["--quick"] : [])
+            process.arguments = ["python3", path, "--serve", "--threads", String(threads)] + (quick ? ["--quick"] : [])
             process.standardInput = input
             process.standardOutput = output
             try process.run()

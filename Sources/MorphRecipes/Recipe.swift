@@ -1,13 +1,17 @@
 import Foundation
-import MorphInference
+import MorphOptions
+import MorphTrain
 
 /// What a recipe step does.
 public enum RecipeTask: String, CaseIterable, Sendable {
     case translate, upscale, inpaint, train
+
+    /// The image command whose options the step takes (nil for `train`).
+    public var imageCommand: ImageCommand? { ImageCommand(rawValue: rawValue) }
 }
 
 /// One validated step of a recipe. Paths are resolved against the recipe's folder.
-public struct RecipeStep: Equatable, Sendable {
+public struct RecipeStep {
     public var task: RecipeTask
     /// A built-in model name, or a checkpoint (or run folder) path resolved against the recipe's folder
     /// (not used by `train`).
@@ -21,26 +25,20 @@ public struct RecipeStep: Equatable, Sendable {
     public var output: URL
     /// Mask file or folder, for `inpaint`.
     public var mask: URL?
-    public var tile: TileSetting?
-    /// Overlap in pixels; nil with `overlapAuto` false means the command's default.
-    public var overlap: Int?
-    public var overlapAuto = false
-    public var direction: String?
-    public var outscale: Double?
-    public var format: String?
-    public var skipExisting = false
-    public var eval = false
-    public var normStats: String?
-    /// For `train`: cyclegan, pix2pix, sr or inpaint.
-    public var trainKind: String?
-    /// For `train`: options by their `morph train` names (`crop-size: 128`), checked against `TrainOptions`.
-    public var trainArguments: [String: String] = [:]
+    /// For translate, upscale and inpaint: every option of the command, as the step sets them by the command's names
+    /// (`quality: 90`, `tile: 256`, `eval: true`), with the command's defaults and checks.
+    public var image: ImageCommandOptions?
+    /// For `train`: what it trains.
+    public var trainKind: TrainModelKind?
+    /// For `train`: the run's options, from the step's `options` by their `morph train <kind>` names (`crop-size: 128`)
+    /// through that command's own parser and checks.
+    public var train: TrainOptions?
     /// The line of the step in the recipe file.
     public var line: Int
 }
 
 /// A parsed, validated recipe: steps run in order, each step's output may feed the next.
-public struct Recipe: Sendable {
+public struct Recipe {
     public var name: String?
     public var steps: [RecipeStep]
     /// The file the recipe came from.

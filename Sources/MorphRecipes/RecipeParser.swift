@@ -1,6 +1,6 @@
 import Foundation
 import MorphTrain
-import MorphInference
+import MorphOptions
 import Yams
 
 /// Reads a YAML recipe into a `Recipe`, collecting every problem with its line and column.
@@ -20,11 +20,17 @@ import Yams
 /// A train step's output is a run folder: a later step may name it as its `model`, but cannot chain from it.
 public enum RecipeParser {
     static let topKeys: Set<String> = ["name", "description", "steps"]
-    static let stepKeys: Set<String> = ["task", "model", "input", "output", "mask", "tile", "overlap", "direction",
-                                        "outscale", "format", "skip-existing", "eval", "norm-stats", "kind", "options"]
-    static let formats: Set<String> = ["png", "jpg", "jpeg", "webp", "tif", "tiff"]
-    /// The trainers this build has.
-    static let trainKinds: Set<String> = Set(TrainModelKind.allCases.map(\.rawValue))
+    /// The keys of every step; an image step also takes its command's options, a train step `kind` and `options`.
+    static let commonKeys: Set<String> = ["task", "model", "input", "output"]
+    static let trainKeys: Set<String> = ["kind", "options"]
+    /// The trainers this build has, for messages.
+    static var trainKinds: String { TrainModelKind.allCases.map(\.rawValue).sorted().joined(separator: ", ") }
+
+    /// The keys a step of `task` takes (every task's for an unknown one).
+    static func stepKeys(_ task: RecipeTask?) -> Set<String> {
+        guard let task else { return RecipeTask.allCases.reduce(commonKeys) { $0.union(stepKeys($1)) } }
+        return commonKeys.union(task.imageCommand?.optionNames.all ?? trainKeys)
+    }
 
     /// Parses and validates the recipe at `url`, resolving relative paths against its folder.
     /// Command-line overrides replace the first step's input and the last step's output.
@@ -64,8 +70,9 @@ public enum RecipeParser {
             for (key, value) in top {
                 let k = key.string ?? ""
                 if !topKeys.contains(k) {
-                    issues.append(issue(key, "unknown key '\(k)'\(suggestion(k, topKeys.union(stepKeys)))" +
-                                        (stepKeys.contains(k) ? " (step keys belong inside 'steps')" : "")))
+                    let keys = stepKeys(nil)
+                    issues.append(issue(key, "unknown key '\(k)'\(suggestion(k, topKeys.union(keys)))" +
+                                        (keys.contains(k) ? " (step keys belong inside 'steps')" : "")))
                 } else if k == "name" {
                     name = value.string
                 } else if k == "steps" {
@@ -143,11 +150,16 @@ public enum RecipeParser {
         var values: [String: (key: Node, value: Node)] = [:]
         for (key, value) in map {
             guard let k = key.string else { issues.append(issue(key, "keys must be strings")); continue }
-            if !stepKeys.contains(k) {
-                issues.append(issue(key, "unknown key '\(k)'\(suggestion(k, stepKeys))"))
+            values[k] = (key, value)
+        }
+        let allowed = stepKeys(values["task"]?.value.string.flatMap(RecipeTask.init(rawValue:)))
+        for (k, entry) in values where !allowed.contains(k) {
+            if trainKeys.contains(k) {
+                issues.append(issue(entry.key, "'\(k)' is only valid in a train step"))
             } else {
-                values[k] = (key, value)
+                issues.append(issue(entry.key, "unknown key '\(k)'\(suggestion(k, allowed))"))
             }
+            values[k] = nil
         }
         func string(_ k: String) -> String? {
             guard let entry = values[k] else { return nil }
@@ -156,22 +168,6 @@ public enum RecipeParser {
                 return nil
             }
             return s.string
-        }
-        func int(_ k: String, min: Int) -> Int? {
-            guard let entry = values[k] else { return nil }
-            guard let n = entry.value.int, n >= min else {
-                issues.append(issue(entry.value, "'\(k)' must be an integer ≥ \(min), got '\(entry.value.string ?? "a collection")'"))
-                return nil
-            }
-            return n
-        }
-        func bool(_ k: String) -> Bool? {
-            guard let entry = values[k] else { return nil }
-            guard let b = entry.value.bool else {
-                issues.append(issue(entry.value, "'\(k)' must be true or false, got '\(entry.value.string ?? "a collection")'"))
-                return nil
-            }
-            return b
         }
         func path(_ s: String) -> URL { resolve(s, base: base) }
 
@@ -216,7 +212,7 @@ public enum RecipeParser {
         let output = outputOverride ?? string("output").map(path)
         if output == nil && values["output"] == nil { issues.append(issue(node, "missing 'output'")) }
         var mask: URL?
-        if let m = string("mask") {
+        if let m = task == .inpaint ? string("mask") : nil {
             mask = path(m)
             if environment.checkFiles, !FileManager.default.fileExists(atPath: mask!.path) {
                 issues.append(issue(values["mask"]!.value, "mask '\(m)' does not exist"))
@@ -227,77 +223,23 @@ public enum RecipeParser {
         var step = RecipeStep(task: task, model: model, input: input ?? base, output: output ?? base, line: (node.mark?.line ?? 0))
         step.chained = inputOverride == nil && values["input"] == nil && chainedFrom != nil
         step.mask = mask
-        if let entry = values["tile"] {
-            if entry.value.string == "auto" { step.tile = .auto } else if let n = int("tile", min: 0) { step.tile = .size(n) }
-        }
-        if let entry = values["overlap"] {
-            if entry.value.string == "auto" { step.overlapAuto = true } else { step.overlap = int("overlap", min: 0) }
-        }
-        if let d = string("direction") {
-            if d == "AtoB" || d == "BtoA" { step.direction = d } else {
-                issues.append(issue(values["direction"]!.value, "direction must be AtoB or BtoA, got '\(d)'"))
-            }
-        }
-        if let entry = values["outscale"] {
-            if let f = entry.value.float, f > 0, f <= 16 { step.outscale = f } else {
-                issues.append(issue(entry.value, "'outscale' must be a number in (0, 16], got '\(entry.value.string ?? "?")'"))
-            }
-        }
-        if let f = string("format") {
-            if formats.contains(f.lowercased()) { step.format = f.lowercased() } else {
-                issues.append(issue(values["format"]!.value, "format must be one of \(formats.sorted().joined(separator: ", ")), got '\(f)'"))
-            }
-        }
-        if let n = string("norm-stats") {
-            if n == "global" || n == "tile" { step.normStats = n } else {
-                issues.append(issue(values["norm-stats"]!.value, "norm-stats must be global or tile, got '\(n)'"))
-            }
-        }
-        step.skipExisting = bool("skip-existing") ?? false
-        step.eval = bool("eval") ?? false
-        if task == .train {
+        if let command = task.imageCommand {
+            step.image = imageOptions(command, values: values, model: model, output: output, mask: mask, node: node,
+                                      issues: &issues)
+        } else {
             if let k = string("kind") {
-                if trainKinds.contains(k) { step.trainKind = k } else {
-                    issues.append(issue(values["kind"]!.value, "kind must be one of \(trainKinds.sorted().joined(separator: ", ")), got '\(k)'"))
+                if let kind = TrainModelKind(rawValue: k) { step.trainKind = kind } else {
+                    issues.append(issue(values["kind"]!.value, "kind must be one of \(trainKinds), got '\(k)'"))
                 }
             } else if values["kind"] == nil {
-                issues.append(issue(node, "a train step needs 'kind' (\(trainKinds.sorted().joined(separator: ", ")))"))
+                issues.append(issue(node, "a train step needs 'kind' (\(trainKinds))"))
             }
-            if let entry = values["options"] {
-                if case .mapping(let opts) = entry.value {
-                    for (k, v) in opts {
-                        guard let key = k.string, case .scalar(let s) = v else {
-                            issues.append(issue(v, "train options must map names to plain values"))
-                            continue
-                        }
-                        step.trainArguments[key] = s.string
-                    }
-                    checkTrainOptions(step, opts: opts, node: entry.value, issues: &issues)
-                } else {
-                    issues.append(issue(entry.value, "'options' must be a mapping of option names to values"))
-                }
+            if let kind = step.trainKind {
+                step.train = trainOptions(kind, options: values["options"], input: input, output: output, node: node,
+                                          issues: &issues)
             }
-        } else if let entry = values["kind"] ?? values["options"] {
-            issues.append(issue(entry.key, "'\(entry.key.string ?? "")' is only valid in a train step"))
         }
         return issues.count == before ? step : nil
-    }
-
-    /// Checks a train step's options as `morph train` would: each on its own (placing the issue at the option's
-    /// value, or at its name when no such option exists), then all together (a crop larger than the load size).
-    static func checkTrainOptions(_ step: RecipeStep, opts: Node.Mapping, node: Node, issues: inout [RecipeIssue]) {
-        guard let kind = step.trainKind.flatMap(TrainModelKind.init(rawValue:)) else { return }
-        let defaults = TrainOptions(model: kind)
-        let known = Set(TrainOptions.argumentNames)
-        let before = issues.count
-        for (k, v) in opts {
-            guard let key = k.string, let value = v.string else { continue }
-            do { _ = try defaults.applying([key: value], validating: false) } catch {
-                issues.append(issue(known.contains(key) ? v : k, "options: \(error)"))
-            }
-        }
-        guard issues.count == before else { return }
-        do { _ = try defaults.applying(step.trainArguments) } catch { issues.append(issue(node, "options: \(error)")) }
     }
 
     // MARK: Messages

@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphOptions
 import MorphInference
 import MorphTrain
 
@@ -115,7 +116,7 @@ public struct RecipeRunner {
     /// This shard's jobs of `step`: for a chained step, one per file the step before wrote (mirrored into this
     /// step's output); otherwise the step's input tree, sliced by the shard on paths relative to the input.
     func plan(_ step: RecipeStep, after previous: [BatchJob]) throws -> [BatchJob] {
-        let format = step.format.flatMap(ImageFormat.init(extension:))
+        let format = step.image?.output.format?.imageFormat
         guard step.chained else {
             let jobs = try JobPlanner.plan(inputs: [step.input.path], output: step.output.path, format: format)
             let root = step.input.standardizedFileURL.path
@@ -150,7 +151,8 @@ public struct RecipeRunner {
 
     func runImages(_ step: RecipeStep, jobs: [BatchJob], header: String) throws -> BatchSummary {
         let modelName = step.model ?? ""
-        let direction = step.direction.flatMap(Direction.init(rawValue:)) ?? .aToB
+        guard let image = step.image else { return BatchSummary() }
+        let direction = image.direction
         let manifest = Manifest(folder: Self.manifestFolder(step, jobs: jobs), shard: options.shard)
         let files = "\(jobs.count) file\(jobs.count == 1 ? "" : "s")" + (options.shard.count > 1 ? " in shard \(options.shard)" : "")
         let trainedHere = recipe.steps.contains { $0.task == .train && $0.output.path == modelName }
@@ -176,28 +178,22 @@ public struct RecipeRunner {
             }
             return summary
         }
-        let loaded = try ModelLoader.load(modelURL)
+        let loaded = try ModelLoader.load(modelURL, arch: image.model.architecture.arch,
+                                          options: image.model.architecture.dictionary)
         guard loaded.traits.role == .generator else {
             throw PipelineError.model(file: modelURL.path, "is a \(loaded.configuration.name) discriminator, not a generator")
         }
-        let inference = InferenceOptions(tile: step.tile ?? .auto, overlap: step.overlap,
-                                         normStatistics: step.normStats.flatMap(NormStatisticsMode.init(rawValue:)))
-        let runOptions = ImageRunOptions(format: step.format.flatMap(ImageFormat.init(extension:)),
-                                         skipExisting: step.skipExisting, inference: inference,
-                                         interactive: options.interactive)
+        var runOptions = image.runOptions
+        runOptions.interactive = options.interactive
         let tracking = ManifestTracking(manifest: manifest, modelHash: hash)
         let label = step.task.rawValue
-        switch step.task {
-        case .translate:
-            return ImagePipeline.run(jobs, model: loaded, task: .translate(eval: step.eval, seed: 0),
-                                     options: runOptions, label: label, manifest: tracking)
-        case .upscale:
-            return ImagePipeline.run(jobs, model: loaded, task: .upscale(outscale: step.outscale),
-                                     options: runOptions, label: label, manifest: tracking)
+        switch image {
+        case let .translate(o):
+            return ImagePipeline.run(jobs, model: loaded, task: o.task, options: runOptions, label: label, manifest: tracking)
+        case let .upscale(o):
+            return ImagePipeline.run(jobs, model: loaded, task: o.task, options: runOptions, label: label, manifest: tracking)
         case .inpaint:
             return try InpaintPipeline.run(jobs, model: loaded, options: runOptions, label: label, manifest: tracking)
-        case .train:
-            return BatchSummary()
         }
     }
 
@@ -212,10 +208,10 @@ public struct RecipeRunner {
 
     /// Trains into the step's run folder, resuming the run already there (a finished run stays finished).
     func train(_ step: RecipeStep, header: String) throws {
-        guard let kindName = step.trainKind, let kind = TrainModelKind(rawValue: kindName) else {
-            throw PipelineError.usage("\(recipe.file.path):\(step.line): train kind '\(step.trainKind ?? "")' is not available")
+        guard let kind = step.trainKind else {
+            throw PipelineError.usage("\(recipe.file.path):\(step.line): a train step needs a kind")
         }
-        let options = try TrainOptions(model: kind).applying(step.trainArguments)
+        let options = step.train ?? TrainOptions(model: kind)
         let run = RunFolder(step.output)
         let resume = FileManager.default.fileExists(atPath: run.latestMarker.path)
         print("\(header) \(kind.rawValue) on \(step.input.path) into \(step.output.path)"

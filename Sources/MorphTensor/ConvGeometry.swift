@@ -89,24 +89,3 @@ struct ConvGeometry {
         }
     }
 }
-
-/// Reusable scratch buffers for convolution columns, so steady-state
-/// inference does not allocate per call.
-final class ScratchPool {
-    static let shared = ScratchPool()
-    private var free: [TensorStorage] = []
-    private let lock = NSLock()
-
-    /// A buffer of at least `count` floats; give it back with `release`.
-    func acquire(_ count: Int) -> TensorStorage {
-        lock.lock(); defer { lock.unlock() }
-        if let i = free.firstIndex(where: { $0.count >= count }) { return free.remove(at: i) }
-        return TensorStorage(count: count, zeroed: false)
-    }
-
-    func release(_ storage: TensorStorage) {
-        lock.lock(); defer { lock.unlock() }
-        free.append(storage)
-        if free.count > 8 { free.sort { $0.count > $1.count }; free.removeLast(free.count - 8) }
-    }
-}

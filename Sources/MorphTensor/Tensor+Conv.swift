@@ -119,8 +119,8 @@ extension Tensor {
             return
         }
         let band = geo.bandRows()
-        let scratch = ScratchPool.shared.acquire(k * band * geo.outW)
-        defer { ScratchPool.shared.release(scratch) }
+        let scratch = TensorStorage(count: k * band * geo.outW, zeroed: false)
+        defer { withExtendedLifetime(scratch) {} }
         for n in 0..<batch {
             var row = 0
             while row < geo.outH {
@@ -171,8 +171,8 @@ extension Tensor {
             return
         }
         let band = geo.bandRows()
-        let scratch = ScratchPool.shared.acquire(k * band * geo.outW)
-        defer { ScratchPool.shared.release(scratch) }
+        let scratch = TensorStorage(count: k * band * geo.outW, zeroed: false)
+        defer { withExtendedLifetime(scratch) {} }
         for n in 0..<batch {
             var row = 0
             while row < geo.outH {
@@ -198,8 +198,8 @@ extension Tensor {
             return gw
         }
         let band = geo.bandRows()
-        let scratch = ScratchPool.shared.acquire(k * band * geo.outW)
-        defer { ScratchPool.shared.release(scratch) }
+        let scratch = TensorStorage(count: k * band * geo.outW, zeroed: false)
+        defer { withExtendedLifetime(scratch) {} }
         for n in 0..<input.shape[0] {
             var row = 0
             while row < geo.outH {

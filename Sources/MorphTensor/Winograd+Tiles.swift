@@ -1,15 +1,14 @@
 import Foundation
 
 extension Winograd {
-    /// V_ξ[c, t] = (Bᵀ d B)_ξ for the 4×4 input tile d of channel c and tile `first + t`; V is [16][C][count].
+    /// V_ξ[c, t] = (Bᵀ d B)_ξ for the 4×4 input tile d of channel c in `range` and tile `first + t`; V is [16][C][count].
     ///
     /// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. The row pass runs over whole padded row segments, and
     /// the column pass over 8 tiles at once (even and odd lanes of two 16-wide loads).
-    static func transformInput(_ image: UnsafePointer<Float>, channels: Int, layout lay: TileLayout, first: Int, count: Int,
-                               into v: UnsafeMutablePointer<Float>, serial: Bool) {
+    static func transformInput(_ image: UnsafePointer<Float>, channels: Int, range: Range<Int>, layout lay: TileLayout,
+                               first: Int, count: Int, into v: UnsafeMutablePointer<Float>) {
         let span = 2 * min(count, lay.tilesW) + 48
-        Parallel.chunks(serial ? 1 : channels, minChunk: 1) { part in
-            let range = serial ? 0..<channels : part
+        do {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * span) { buf in
                 guard let rows = buf.baseAddress else { return }
                 rows.initialize(repeating: 0, count: 8 * span)
@@ -52,21 +51,21 @@ extension Winograd {
         }
     }
 
-    /// out[k] = Aᵀ M_k A (+ bias[k]) for every tile of the block; M is [16][K][count].
+    /// out[k] = act(Aᵀ M_k A + bias[k]) for every tile of the block; M is [16][K][count].
     ///
     /// Aᵀ = [1 1 1 0; 0 1 −1 −1]. Eight tiles at a time; the 2×2 results are interleaved into two
     /// output row segments, clipped at the bottom and right edges.
     static func transformOutput(_ m: UnsafePointer<Float>, channels k: Int, layout lay: TileLayout, first: Int, count: Int,
-                                bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, serial: Bool) {
+                                bias: UnsafePointer<Float>?, activation: FusedActivation,
+                                into out: UnsafeMutablePointer<Float>) {
         let span = 2 * min(count, lay.tilesW) + 32
         let position = k * count
-        Parallel.chunks(serial ? 1 : k, minChunk: 1) { part in
-            let range = serial ? 0..<k : part
+        do {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * span) { buf in
                 guard let top = buf.baseAddress else { return }
                 let bottom = top + span
-                for ch in range {
-                    let b = bias.map { $0[ch] } ?? 0
+                for ch in 0..<k {
+                    let b = bias.map { $0[ch] } ?? 0, slope = activation.slope(channel: ch)
                     let plane = out + ch * lay.outH * lay.outW
                     lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
                         let n = tj1 - tj0, src = m + ch * count + offset
@@ -77,8 +76,12 @@ extension Winograd {
                             let s02 = p(2) + p(6) + p(10), s03 = p(3) + p(7) + p(11)
                             let s10 = p(4) - p(8) - p(12), s11 = p(5) - p(9) - p(13)
                             let s12 = p(6) - p(10) - p(14), s13 = p(7) - p(11) - p(15)
-                            let y00 = s00 + s01 + s02 + b, y01 = s01 - s02 - s03 + b
-                            let y10 = s10 + s11 + s12 + b, y11 = s11 - s12 - s13 + b
+                            var y00 = s00 + s01 + s02 + b, y01 = s01 - s02 - s03 + b
+                            var y10 = s10 + s11 + s12 + b, y11 = s11 - s12 - s13 + b
+                            if let slope {
+                                y00 = FusedActivation.apply(y00, slope: slope); y01 = FusedActivation.apply(y01, slope: slope)
+                                y10 = FusedActivation.apply(y10, slope: slope); y11 = FusedActivation.apply(y11, slope: slope)
+                            }
                             let t = top + 2 * j, u = bottom + 2 * j
                             for l in 0..<8 {
                                 t[2 * l] = y00[l]; t[2 * l + 1] = y01[l]

@@ -11,8 +11,8 @@ import Foundation
 /// stays on im2col: its Winograd form (Gᵀ[Σ_tiles (A g Aᵀ) ⊙ (Bᵀ d B)]G) also missed that parity on the
 /// 32→48 fixture, where near-zero elements are sums over hundreds of pixels.
 ///
-/// Scratch is bounded: tiles are processed in blocks of at most `blockTiles` tiles
-/// (a block may span several tile rows or part of one), never the whole image at once.
+/// Scratch is bounded: tiles are processed in groups and blocks (see `WinogradPlan`); a block may span several
+/// tile rows or part of one, and the whole image is never transformed at once.
 enum Winograd {
     /// Transform positions per tile (4×4).
     static let positions = 16
@@ -31,65 +31,66 @@ enum Winograd {
     /// Below this many channels (either side) the transforms cost more than they save.
     static let minimumChannels = 8
 
-    /// Tiles per block so that the V and M blocks hold at most `budget` floats together.
-    static func blockTiles(inner: Int, outer: Int, totalTiles: Int, budget: Int = 4 << 20) -> Int {
-        max(8, min(totalTiles, budget / (positions * max(1, inner + outer))))
-    }
-
-    /// dst[n, k] = Σ_c src[n, c] ⋆ kernel(k, c) with zero padding `pad` on every side
+    /// dst[n, k] = act(Σ_c src[n, c] ⋆ kernel(k, c) + bias[k]) with zero padding `pad` on every side
     /// (reads outside the image are zero), for outH × outW outputs.
     ///
     /// - `transposed` false: `weight` is [K, C, 3, 3] and kernel(k, c) = weight[k, c] (conv2d forward).
     /// - `transposed` true: `weight` is [C, K, 3, 3] and kernel(k, c) = weight[c, k] rotated by 180°
     ///   (the input gradient of conv2d, and convTranspose2d with stride 1).
-    /// - `bias`: optional [K], added to every output pixel of channel k.
-    /// - `maxBlockTiles`: a tighter cap on the block size (tests use it to cross block and row boundaries).
+    /// - `bias`: optional [K], added to every output pixel of channel k; `activation` is applied as the output is written.
+    /// - `maxBlockTiles`, `maxChannelBlock`, `maxGroupTiles`: tighter caps on the plan (tests use them to cross
+    ///   tile-block, channel-block and group boundaries).
     ///
-    /// Threading: blocks are independent jobs spread over the cores, each doing its own transforms and
-    /// single-threaded sgemms, so OpenBLAS' threads and Morph's workers never compete for the cores.
+    /// Threading (see `Parallel`): the tiles of one image are taken in groups whose transformed input V fits a
+    /// bounded scratch. For each group, phase 1 transforms the input, split over input channels; phase 2 runs jobs
+    /// of (tile block × output-channel block), each doing its 16 single-threaded sgemms and its output transform,
+    /// pulled by the workers as they come free. No job shares a written byte with another.
     static func correlate(src: UnsafePointer<Float>, batch: Int, channels c: Int, height h: Int, width w: Int,
                           pad: Int, weight: UnsafePointer<Float>, outChannels k: Int, transposed: Bool,
-                          bias: UnsafePointer<Float>? = nil,
-                          dst: UnsafeMutablePointer<Float>, outH: Int, outW: Int, maxBlockTiles: Int = .max) {
+                          bias: UnsafePointer<Float>? = nil, activation: FusedActivation = .none,
+                          dst: UnsafeMutablePointer<Float>, outH: Int, outW: Int, maxBlockTiles: Int = .max,
+                          maxChannelBlock: Int = .max, maxGroupTiles: Int = .max) {
         let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
-        let workers = Parallel.workers
-        // At least two blocks per worker when the image allows it, so a busy core does not hold up the other.
-        let spread = total >= 2 * workers * minimumBlockTiles ? (total + 2 * workers - 1) / (2 * workers) : total
-        let block = max(1, min(maxBlockTiles, spread, blockTiles(inner: c, outer: k, totalTiles: total)))
-        let blocksPerImage = (total + block - 1) / block, jobs = batch * blocksPerImage
-        let u = ScratchPool.shared.acquire(positions * k * c)
-        defer { ScratchPool.shared.release(u) }
+        let plan = WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers,
+                                maxBlockTiles: maxBlockTiles, maxChannelBlock: maxChannelBlock, maxGroupTiles: maxGroupTiles)
+        let u = TensorStorage(count: positions * k * c, zeroed: false)
+        defer { withExtendedLifetime(u) {} }
+        let v = TensorStorage(count: positions * c * plan.group + 16, zeroed: false)
+        defer { withExtendedLifetime(v) {} }
         transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
         let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
-        let kernels = UnsafePointer(u.pointer)
-
-        func run(job: Int, serial: Bool) {
-            let n = job / blocksPerImage, t0 = (job % blocksPerImage) * block, count = min(block, total - t0)
-            let v = ScratchPool.shared.acquire(positions * c * count + 16)
-            let m = ScratchPool.shared.acquire(positions * k * count + 16)
-            defer { ScratchPool.shared.release(v); ScratchPool.shared.release(m) }
-            transformInput(src + n * c * h * w, channels: c, layout: layout, first: t0, count: count, into: v.pointer,
-                           serial: serial)
-            for xi in 0..<positions {
-                BLAS.sgemm(transA: transposed, m: k, n: count, k: c, a: kernels + xi * k * c, lda: transposed ? k : c,
-                           b: v.pointer + xi * c * count, ldb: count, c: m.pointer + xi * k * count, ldc: count)
+        let kernels = UnsafePointer(u.pointer), inputs = v.pointer
+        let outPlane = outH * outW
+        for n in 0..<batch {
+            let image = src + n * c * h * w, out = dst + n * k * outPlane
+            var first = 0
+            while first < total {
+                let count = min(plan.group, total - first)
+                Parallel.chunks(c) { channels in
+                    transformInput(image, channels: c, range: channels, layout: layout, first: first, count: count, into: inputs)
+                }
+                let tileBlocks = (count + plan.tiles - 1) / plan.tiles
+                let channelBlocks = (k + plan.outChannels - 1) / plan.outChannels
+                let jobs = tileBlocks * channelBlocks, perPart = positions * plan.outChannels * plan.tiles + 16
+                let products = TensorStorage(count: Parallel.parts(forJobs: jobs) * perPart, zeroed: false)
+                defer { withExtendedLifetime(products) {} }
+                Parallel.jobs(jobs) { part, job in
+                    let t0 = (job % tileBlocks) * plan.tiles, k0 = (job / tileBlocks) * plan.outChannels
+                    let tiles = min(plan.tiles, count - t0), kb = min(plan.outChannels, k - k0)
+                    let m = products.pointer + part * perPart
+                    for xi in 0..<positions {
+                        let a = kernels + xi * k * c + (transposed ? k0 : k0 * c)
+                        BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
+                                   b: inputs + xi * c * count + t0, ldb: count, c: m + xi * kb * tiles, ldc: tiles)
+                    }
+                    transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
+                                    bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0),
+                                    into: out + k0 * outPlane)
+                }
+                first += count
             }
-            transformOutput(m.pointer, channels: k, layout: layout, first: t0, count: count, bias: bias,
-                            into: dst + n * k * outH * outW, serial: serial)
-        }
-
-        if workers > 1 && jobs > 1 {
-            let blasThreads = BLAS.threads
-            BLAS.setThreads(1)
-            defer { BLAS.setThreads(blasThreads) }
-            Parallel.forEach(jobs) { run(job: $0, serial: true) }
-        } else {
-            for job in 0..<jobs { run(job: job, serial: false) }
         }
     }
-
-    /// Smallest block worth splitting the image for (sgemm efficiency falls off below it).
-    static let minimumBlockTiles = 64
 
     // MARK: Transforms
 

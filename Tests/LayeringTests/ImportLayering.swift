@@ -7,7 +7,7 @@ enum ImportLayering {
     static let ladder = [
         "CVips", "CVipsShim", "COpenBLAS", "CFFTW",
         "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
-        "MorphTrain", "MorphInference", "MorphRecipes", "MorphServe", "MorphBench", "morph",
+        "MorphTrain", "MorphInference", "MorphOptions", "MorphRecipes", "MorphServe", "MorphBench", "morph",
     ]
 
     /// Modules that come with the toolchain and need no declaration.

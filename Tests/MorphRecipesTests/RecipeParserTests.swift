@@ -1,5 +1,6 @@
 import XCTest
 @testable import MorphRecipes
+import MorphOptions
 
 final class RecipeParserTests: XCTestCase {
     var folder: URL!
@@ -33,10 +34,10 @@ final class RecipeParserTests: XCTestCase {
             format: webp
         """)
         XCTAssertEqual(recipe.steps.count, 2)
-        XCTAssertEqual(recipe.steps[0].tile, .size(256))
-        XCTAssertTrue(recipe.steps[0].overlapAuto)
+        XCTAssertEqual(recipe.steps[0].image?.runOptions.inference.tile, .size(256))
+        XCTAssertNil(recipe.steps[0].image?.runOptions.inference.overlap, "auto")
         XCTAssertEqual(recipe.steps[1].input, folder.appendingPathComponent("big").standardized)
-        XCTAssertEqual(recipe.steps[1].format, "webp")
+        XCTAssertEqual(recipe.steps[1].image?.output.format, .webp)
     }
 
     func testErrorOnLineSevenSaysLineSeven() throws {
@@ -79,7 +80,7 @@ final class RecipeParserTests: XCTestCase {
         let text = """
         name: everything wrong at once
         steps:
-          - task: translate
+          - task: inpaint
             model: nowhere/latest_net_G_A.pth
             input: photos
             output: out
@@ -98,9 +99,9 @@ final class RecipeParserTests: XCTestCase {
             XCTAssertTrue(lines[0].hasSuffix("; built-in models: morph-sr-x4"), lines[0])
             XCTAssertTrue(lines[1].hasSuffix(":7:20: 'skip-existing' must be true or false, got 'often'"), lines[1])
             XCTAssertTrue(lines[2].contains(":8:5: unknown key 'colour'"), lines[2])
-            XCTAssertTrue(lines[3].contains(":9:11: 'tile' must be an integer"), lines[3])
+            XCTAssertTrue(lines[3].contains(":9:11: 'tile' must be a single value, got"), lines[3])
             XCTAssertTrue(lines[4].contains(":10:11: mask 'masks' does not exist"), lines[4])
-            XCTAssertTrue(lines[5].contains(":11:13: format must be one of"), lines[5])
+            XCTAssertTrue(lines[5].contains(":11:13: The value 'bmp' is invalid for '--format <format>'"), lines[5])
         }
     }
 
@@ -125,7 +126,9 @@ final class RecipeParserTests: XCTestCase {
             output: b
         """)
         XCTAssertEqual(recipe.steps.map(\.chained), [false, false, true])
-        XCTAssertEqual(recipe.steps[0].trainArguments["crop-size"], "128")
+        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[0].train?.netG, .unet_128)
+        XCTAssertEqual(recipe.steps[0].train?.noDropout, true, "dropout: false is --no-dropout")
         XCTAssertEqual(recipe.steps[2].input, folder.appendingPathComponent("a").standardized)
 
         let bad = """
@@ -149,8 +152,8 @@ final class RecipeParserTests: XCTestCase {
         XCTAssertThrowsError(try parse(bad)) { error in
             let e = error as! RecipeError
             XCTAssertEqual(e.issues.map(\.line), [7, 8, 9, 10, 14], e.description)
-            XCTAssertTrue(e.issues[0].message.contains("--crop-sise 128: is not a training option"), e.issues[0].message)
-            XCTAssertTrue(e.issues[1].message.contains("--ngf many: must be a number"), e.issues[1].message)
+            XCTAssertTrue(e.issues[0].message.contains("--crop-sise is not an option of morph train pix2pix (did you mean 'crop-size'?)"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("The value 'many' is invalid for '--ngf <ngf>'"), e.issues[1].message)
             XCTAssertTrue(e.issues[2].message.contains("--net-g"), e.issues[2].message)
             XCTAssertTrue(e.issues[3].message.contains("the step before trains a model"), e.issues[3].message)
             XCTAssertTrue(e.issues[4].message.contains("kind must be one of cyclegan, inpaint, pix2pix, sr"), e.issues[4].message)
@@ -193,8 +196,11 @@ final class RecipeParserTests: XCTestCase {
               gt-size: 96
               num-feat: 32
         """)
-        XCTAssertEqual(recipe.steps[0].trainArguments["mask-kind"], "box")
-        XCTAssertEqual(recipe.steps[1].trainArguments["gt-size"], "96")
+        XCTAssertEqual(recipe.steps[0].train?.inpaint?.maskKind, .box)
+        XCTAssertEqual(recipe.steps[0].train?.inpaint?.cnum, 16)
+        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[1].train?.sr?.gtSize, 96)
+        XCTAssertEqual(recipe.steps[1].train?.sr?.numFeat, 32)
         XCTAssertThrowsError(try parse("""
         steps:
           - task: train
@@ -208,9 +214,9 @@ final class RecipeParserTests: XCTestCase {
         """)) { error in
             let e = error as! RecipeError
             XCTAssertEqual(e.issues.map(\.line), [7, 8, 9], e.description)
-            XCTAssertTrue(e.issues[0].message.contains("--gt-size large: must be a number"), e.issues[0].message)
-            XCTAssertTrue(e.issues[1].message.contains("--cnum 16: is not an option of sr training"), e.issues[1].message)
-            XCTAssertTrue(e.issues[2].message.contains("--arch srgan: is not a valid value here"), e.issues[2].message)
+            XCTAssertTrue(e.issues[0].message.contains("The value 'large' is invalid for '--gt-size <gt-size>'"), e.issues[0].message)
+            XCTAssertTrue(e.issues[1].message.contains("--cnum is not an option of morph train sr"), e.issues[1].message)
+            XCTAssertTrue(e.issues[2].message.contains("The value 'srgan' is invalid for '--arch <arch>'"), e.issues[2].message)
         }
     }
 

@@ -286,7 +286,7 @@ final class RecipeRunnerTests: XCTestCase {
         XCTAssertEqual(failed.code, 2)
         XCTAssertEqual(failed.err.split(separator: "\n").map(String.init), [
             "morph: \(bad.path):6:5: unknown key 'tiel' (did you mean 'tile'?)",
-            "morph: \(bad.path):7:16: direction must be AtoB or BtoA, got 'sideways'",
+            "morph: \(bad.path):7:16: The value 'sideways' is invalid for '--direction <direction>'. Please provide one of 'AtoB' and 'BtoA'.",
         ])
         let shard = try PipelineFixtures.runMorph(["run", good.path, "--shard", "3/3"])
         XCTAssertEqual(shard.code, 2, shard.err)

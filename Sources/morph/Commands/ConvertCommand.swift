@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MorphInference
+import MorphOptions
 
 /// `morph convert`: any checkpoint to safetensors that later loads with no flags.
 struct ConvertCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import MorphTrain
+import MorphOptions
 
 /// `morph train cyclegan`.
 struct CycleGANTrainCommand: ParsableCommand {
@@ -11,6 +11,7 @@ struct CycleGANTrainCommand: ParsableCommand {
 
     @OptionGroup var train: TrainArguments
 
-    func validate() throws { try train.check() }
-    func run() throws { try train.run(.cyclegan) }
+    func run() throws {
+        try TrainRunner.run(train.trainOptions(.cyclegan), data: train.data, out: train.out, resume: train.resume)
+    }
 }

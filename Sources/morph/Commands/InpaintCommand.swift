@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MorphInference
+import MorphOptions
 
 /// `morph inpaint`: fills masked holes (white in the mask) with an inpainting generator.
 struct InpaintCommand: ParsableCommand {
@@ -16,24 +17,17 @@ struct InpaintCommand: ParsableCommand {
     @Argument(help: "Input images or folders (searched recursively).")
     var inputs: [String]
 
-    @Option(help: "A mask image, or a folder of masks named like the images.")
-    var mask: String
-
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var tiling: TilingOptions
+    @OptionGroup var options: InpaintOptions
 
     func run() throws {
-        let options = ImageRunOptions(format: output.format?.imageFormat, quality: output.quality,
-                                      skipExisting: output.skipExisting, jobs: output.jobs,
-                                      inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize))
+        let model = options.model
         let summary: BatchSummary
         do {
-            let jobs = try InpaintPipeline.plan(inputs: inputs, masks: mask, output: output.output,
-                                                format: options.format)
+            let jobs = try InpaintPipeline.plan(inputs: inputs, masks: options.mask, output: options.output.output,
+                                                format: options.output.format?.imageFormat)
             let loaded = try ModelLoader.load(ModelLoader.resolve(model.model), arch: model.architecture.arch,
                                               options: model.architecture.dictionary)
-            summary = try InpaintPipeline.run(jobs, model: loaded, options: options, label: "inpaint")
+            summary = try InpaintPipeline.run(jobs, model: loaded, options: options.runOptions, label: "inpaint")
         } catch {
             throw modelFailure(error)
         }

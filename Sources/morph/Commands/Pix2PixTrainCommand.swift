@@ -1,5 +1,5 @@
 import ArgumentParser
-import MorphTrain
+import MorphOptions
 
 /// `morph train pix2pix`.
 struct Pix2PixTrainCommand: ParsableCommand {
@@ -11,6 +11,7 @@ struct Pix2PixTrainCommand: ParsableCommand {
 
     @OptionGroup var train: TrainArguments
 
-    func validate() throws { try train.check() }
-    func run() throws { try train.run(.pix2pix) }
+    func run() throws {
+        try TrainRunner.run(train.trainOptions(.pix2pix), data: train.data, out: train.out, resume: train.resume)
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MorphInference
+import MorphOptions
 
 /// `morph upscale`: super-resolution (RRDBNet, SRVGGNetCompact, SRResNet) over files and folders.
 struct UpscaleCommand: ParsableCommand {
@@ -15,24 +16,13 @@ struct UpscaleCommand: ParsableCommand {
     @Argument(help: "Input images or folders (searched recursively).")
     var inputs: [String]
 
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var tiling: TilingOptions
-
-    @Option(help: "Final scale relative to the input (default: the model's scale).")
-    var outscale: Double?
-
-    func validate() throws {
-        if let outscale { guard outscale > 0, outscale <= 16 else { throw ValidationError("--outscale must be in (0, 16]") } }
-    }
+    @OptionGroup var options: UpscaleOptions
 
     func run() throws {
-        let inference = InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize)
-        let options = ImageRunOptions(format: output.format?.imageFormat, quality: output.quality,
-                                      skipExisting: output.skipExisting, jobs: output.jobs, inference: inference)
-        let runner = ImageCommandRunner(inputs: inputs, output: output.output, model: model.model,
-                                        arch: model.architecture.arch, architectureOptions: model.architecture.dictionary,
-                                        task: .upscale(outscale: outscale), options: options)
+        let runner = ImageCommandRunner(inputs: inputs, output: options.output.output, model: options.model.model,
+                                        arch: options.model.architecture.arch,
+                                        architectureOptions: options.model.architecture.dictionary,
+                                        task: options.task, options: options.runOptions)
         try runImageCommand(runner, label: "upscale")
     }
 }

@@ -2,7 +2,6 @@
 import os
 
 import torch
-from safetensors.torch import save_file
 
 
 # Every stored gradient must be measurable in float32 against its own scale (FixturePropertiesTests).
@@ -36,6 +35,9 @@ def save(folder, name, tensors, **meta):
     Keyword arguments become string metadata (op arguments for the Swift test). Gradients go through
     `check_gradients` first (on the float64 values, before rounding to float32).
     """
+    # Imported here, so that bench/pytorch_reference.py can use the model definitions with torch alone.
+    from safetensors.torch import save_file
+
     out = {}
     for key, value in tensors.items():
         if value is None:

@@ -2,11 +2,11 @@ import ArgumentParser
 import MorphImage
 
 /// Output image formats `morph` writes.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+public enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case png, jpg, webp, tif
 
     /// The MorphImage format.
-    var imageFormat: ImageFormat {
+    public var imageFormat: ImageFormat {
         switch self {
         case .png: return .png
         case .jpg: return .jpeg

@@ -5,6 +5,8 @@ import MorphNN
 import MorphTrain
 
 /// The enums of the modules below that options parse directly, by their raw values.
+extension Direction: ExpressibleByArgument {}
+extension NormStatisticsMode: ExpressibleByArgument {}
 extension GeneratorArch: ExpressibleByArgument {}
 extension DiscriminatorArch: ExpressibleByArgument {}
 extension PreprocessMode: ExpressibleByArgument {}
@@ -18,8 +20,3 @@ extension SRGANType: ExpressibleByArgument {}
 extension SRDegradationKind: ExpressibleByArgument {}
 extension SRDiscriminatorKind: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
-extension Direction: ExpressibleByArgument {}
-extension NormStatisticsMode: ExpressibleByArgument {}
-extension Shard: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-}

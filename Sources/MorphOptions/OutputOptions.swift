@@ -1,23 +1,26 @@
 import ArgumentParser
 
 /// Where results go and how they are written: shared by translate, upscale and inpaint.
-struct OutputOptions: ParsableArguments {
+public struct OutputOptions: ParsableArguments {
+    /// The defaults (ArgumentParser fills in what the command line gives).
+    public init() {}
+
     @Option(name: .shortAndLong, help: "Output folder (mirrors the input tree) or, for a single input file, an output file.")
-    var output: String
+    public var output: String
 
     @Option(help: "Output format; default: the input's own format.")
-    var format: OutputFormat?
+    public var format: OutputFormat?
 
     @Option(help: "JPEG/WebP quality (1-100).")
-    var quality: Int = 92
+    public var quality: Int = 92
 
     @Flag(help: "Skip inputs whose output already exists.")
-    var skipExisting = false
+    public var skipExisting = false
 
     @Option(help: "Files processed in parallel (useful when tiles are small).")
-    var jobs: Int = 1
+    public var jobs: Int = 1
 
-    func validate() throws {
+    public func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }

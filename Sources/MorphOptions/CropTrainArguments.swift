@@ -2,33 +2,36 @@ import ArgumentParser
 import MorphTrain
 
 /// The options every `morph train sr|inpaint` run shares: data, run folder, optimisation and run control.
-struct CropTrainArguments: ParsableArguments {
-    @Option(help: "Folder of training images (searched recursively; images smaller than the crop are skipped).")
-    var data: String?
-    @Option(help: "Run folder: config.json, log.csv, report.html, checkpoints/.")
-    var out: String
-    @Flag(help: "Continue the run in --out from its latest checkpoint, with its saved options (only --max-steps and --data may change).")
-    var resume = false
-    @Option(help: "Images per batch (default: 4 for sr, 1 for inpaint).")
-    var batchSize: Int?
-    @Option(help: "Initial Adam learning rate (default: 2e-4 for sr, 1e-4 for inpaint).")
-    var lr: Double?
-    @Option(help: "Discriminator width (num_feat of vgg_discriminator, unet_discriminator_sn or sn_patch).")
-    var ndf = 64
-    @Option(help: "Training crops per epoch (images are visited in turn).")
-    var cropsPerEpoch = 1000
-    @Option(help: "Batches decoded ahead on the loader thread.")
-    var prefetch = 4
-    @Option(help: "Seed of every random choice (weights, crops, degradations, masks).")
-    var seed: UInt64 = 0
-    @Option(help: "Regenerate report.html (and measure the monitoring crops) every N steps.")
-    var displayFreq = 100
-    @Option(help: "Keep the networks of every N-th epoch.")
-    var saveEpochFreq = 50
-    @Option(help: "Stop after this many steps in total (checkpointing first).")
-    var maxSteps: Int?
+public struct CropTrainArguments: ParsableArguments {
+    /// The defaults (ArgumentParser fills in what the command line gives).
+    public init() {}
 
-    func check() throws {
+    @Option(help: "Folder of training images (searched recursively; images smaller than the crop are skipped).")
+    public var data: String?
+    @Option(help: "Run folder: config.json, log.csv, report.html, checkpoints/.")
+    public var out: String
+    @Flag(help: "Continue the run in --out from its latest checkpoint, with its saved options (only --max-steps and --data may change).")
+    public var resume = false
+    @Option(help: "Images per batch (default: 4 for sr, 1 for inpaint).")
+    public var batchSize: Int?
+    @Option(help: "Initial Adam learning rate (default: 2e-4 for sr, 1e-4 for inpaint).")
+    public var lr: Double?
+    @Option(help: "Discriminator width (num_feat of vgg_discriminator, unet_discriminator_sn or sn_patch).")
+    public var ndf = 64
+    @Option(help: "Training crops per epoch (images are visited in turn).")
+    public var cropsPerEpoch = 1000
+    @Option(help: "Batches decoded ahead on the loader thread.")
+    public var prefetch = 4
+    @Option(help: "Seed of every random choice (weights, crops, degradations, masks).")
+    public var seed: UInt64 = 0
+    @Option(help: "Regenerate report.html (and measure the monitoring crops) every N steps.")
+    public var displayFreq = 100
+    @Option(help: "Keep the networks of every N-th epoch.")
+    public var saveEpochFreq = 50
+    @Option(help: "Stop after this many steps in total (checkpointing first).")
+    public var maxSteps: Int?
+
+    public func validate() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
         for (name, value) in [("ndf", ndf), ("crops-per-epoch", cropsPerEpoch), ("prefetch", prefetch),
                               ("display-freq", displayFreq), ("save-epoch-freq", saveEpochFreq), ("batch-size", batchSize ?? 1)]
@@ -40,7 +43,7 @@ struct CropTrainArguments: ParsableArguments {
     }
 
     /// Fills the shared options into `o`.
-    func apply(to o: inout TrainOptions) {
+    public func apply(to o: inout TrainOptions) {
         if let batchSize { o.batchSize = batchSize }
         if let lr { o.lr = lr }
         o.ndf = ndf; o.prefetch = prefetch; o.seed = seed; o.displayFreq = displayFreq

@@ -3,96 +3,100 @@ import MorphModels
 import MorphNN
 import MorphTrain
 
-/// The options of `morph train cyclegan|pix2pix`, named as the reference's in kebab case.
+/// Every option of `morph train cyclegan|pix2pix` (and of a recipe's train step of those kinds), named as the
+/// reference's in kebab case.
 /// Options left out take the chosen model's reference default.
-struct TrainArguments: ParsableArguments {
+public struct TrainArguments: ParsableArguments {
+    /// The defaults (ArgumentParser fills in what the command line gives).
+    public init() {}
+
     @Option(help: "Dataset folder (trainA/ and trainB/ for CycleGAN; train/ of A|B images for pix2pix).")
-    var data: String?
+    public var data: String?
     @Option(help: "Run folder: config.json, log.csv, report.html, checkpoints/.")
-    var out: String
+    public var out: String
     @Flag(help: "Continue the run in --out from its latest checkpoint, with its saved options (only --max-steps and --data may change).")
-    var resume = false
+    public var resume = false
 
     @Option(name: .customLong("net-g"), help: "Generator architecture (default: resnet_9blocks for CycleGAN, unet_256 for pix2pix).")
-    var netG: GeneratorArch?
+    public var netG: GeneratorArch?
     @Option(name: .customLong("net-d"), help: "Discriminator architecture.")
-    var netD: DiscriminatorArch = .basic
+    public var netD: DiscriminatorArch = .basic
     @Option(name: .customLong("n-layers-d"), help: "Layers of the n_layers discriminator.")
-    var nLayersD = 3
+    public var nLayersD = 3
     @Option(help: "Generator filters in the first conv layer.")
-    var ngf = 64
+    public var ngf = 64
     @Option(help: "Discriminator filters in the first conv layer.")
-    var ndf = 64
+    public var ndf = 64
     @Option(help: "Normalization (default: instance for CycleGAN, batch for pix2pix).")
-    var norm: NormKind?
+    public var norm: NormKind?
     @Flag(inversion: .prefixedNo, help: "Dropout in the generator (default: off for CycleGAN, on for pix2pix).")
-    var dropout: Bool?
+    public var dropout: Bool?
     @Option(help: "Weight initialization.")
-    var initType: InitType = .normal
+    public var initType: InitType = .normal
     @Option(help: "Scale of the weight initialization.")
-    var initGain = 0.02
+    public var initGain = 0.02
     @Option(help: "ResNet blocks of the generator (default: 9 or 6 as the architecture says).")
-    var nBlocks: Int?
+    public var nBlocks: Int?
     @Option(help: "U-Net downsamplings (default: 8 for unet_256, 7 for unet_128).")
-    var numDowns: Int?
+    public var numDowns: Int?
 
     @Option(help: "GAN objective (default: lsgan for CycleGAN, vanilla for pix2pix). wgangp adds the gradient penalty.")
-    var ganMode: GANMode?
+    public var ganMode: GANMode?
     @Option(name: .customLong("lambda-a"), help: "Weight of the A→B→A cycle loss.")
-    var lambdaA = 10.0
+    public var lambdaA = 10.0
     @Option(name: .customLong("lambda-b"), help: "Weight of the B→A→B cycle loss.")
-    var lambdaB = 10.0
+    public var lambdaB = 10.0
     @Option(help: "Weight of the identity loss, relative to the cycle weights.")
-    var lambdaIdentity = 0.5
+    public var lambdaIdentity = 0.5
     @Option(name: .customLong("lambda-l1"), help: "Weight of pix2pix's L1 loss.")
-    var lambdaL1 = 100.0
+    public var lambdaL1 = 100.0
     @Option(help: "Generated images kept for the discriminator (default: 50 for CycleGAN, 0 for pix2pix).")
-    var poolSize: Int?
+    public var poolSize: Int?
 
     @Option(help: "Initial Adam learning rate.")
-    var lr = 0.0002
+    public var lr = 0.0002
     @Option(help: "Adam β1.")
-    var beta1 = 0.5
+    public var beta1 = 0.5
     @Option(help: "Learning-rate policy.")
-    var lrPolicy: LRPolicy = .linear
+    public var lrPolicy: LRPolicy = .linear
     @Option(help: "Epochs between step-policy decays.")
-    var lrDecayIters = 50
+    public var lrDecayIters = 50
     @Option(help: "Epochs at the initial learning rate.")
-    var nEpochs = 100
+    public var nEpochs = 100
     @Option(help: "Epochs of linear decay to zero.")
-    var nEpochsDecay = 100
+    public var nEpochsDecay = 100
 
     @Option(help: "Images per batch.")
-    var batchSize = 1
+    public var batchSize = 1
     @Option(help: "Resize to this size before cropping.")
-    var loadSize = 286
+    public var loadSize = 286
     @Option(help: "Crop to this size.")
-    var cropSize = 256
+    public var cropSize = 256
     @Option(help: "Preprocessing.")
-    var preprocess: PreprocessMode = .resize_and_crop
+    public var preprocess: PreprocessMode = .resize_and_crop
     @Flag(help: "Do not flip images horizontally.")
-    var noFlip = false
+    public var noFlip = false
     @Option(help: "Translation direction.")
-    var direction: TranslationDirection = .AtoB
+    public var direction: TranslationDirection = .AtoB
     @Flag(help: "Take images in order (and B with A's index) instead of shuffling.")
-    var serialBatches = false
+    public var serialBatches = false
     @Option(help: "Use at most this many images of each folder.")
-    var maxDatasetSize: Int?
+    public var maxDatasetSize: Int?
     @Option(help: "Batches decoded ahead on the loader thread.")
-    var prefetch = 4
+    public var prefetch = 4
 
     @Option(help: "Seed of every random choice (weights, data order, crops, flips, pool, dropout).")
-    var seed: UInt64 = 0
+    public var seed: UInt64 = 0
     @Option(help: "Keep the networks of every N-th epoch.")
-    var saveEpochFreq = 5
+    public var saveEpochFreq = 5
     @Option(help: "Also save the latest checkpoint every N steps.")
-    var saveLatestFreq = 5000
+    public var saveLatestFreq = 5000
     @Option(help: "Regenerate report.html every N steps.")
-    var displayFreq = 400
+    public var displayFreq = 400
     @Option(help: "Stop after this many steps in total (checkpointing first).")
-    var maxSteps: Int?
+    public var maxSteps: Int?
 
-    func check() throws {
+    public func validate() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
         for (name, value) in [("ngf", ngf), ("ndf", ndf), ("n-layers-d", nLayersD), ("batch-size", batchSize),
                               ("load-size", loadSize), ("crop-size", cropSize), ("save-epoch-freq", saveEpochFreq), ("save-latest-freq", saveLatestFreq),
@@ -108,7 +112,7 @@ struct TrainArguments: ParsableArguments {
     }
 
     /// The options for `model`, reference defaults filled in.
-    func options(_ model: TrainModelKind) -> TrainOptions {
+    public func trainOptions(_ model: TrainModelKind) -> TrainOptions {
         var o = TrainOptions(model: model)
         o.netG = netG ?? o.netG
         o.netD = netD; o.nLayersD = nLayersD; o.ngf = ngf; o.ndf = ndf
@@ -125,10 +129,5 @@ struct TrainArguments: ParsableArguments {
         o.maxDatasetSize = maxDatasetSize; o.prefetch = prefetch
         o.seed = seed; o.saveEpochFreq = saveEpochFreq; o.saveLatestFreq = saveLatestFreq; o.displayFreq = displayFreq; o.maxSteps = maxSteps
         return o
-    }
-
-    /// Builds the trainer and runs it with a progress bar per epoch; errors print as one line, exit 2.
-    func run(_ model: TrainModelKind) throws {
-        try TrainRunner.run(options(model), data: data, out: out, resume: resume)
     }
 }

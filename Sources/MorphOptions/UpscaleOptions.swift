@@ -1,0 +1,27 @@
+import ArgumentParser
+import MorphInference
+
+/// Every option of `morph upscale`, which a recipe's upscale step takes by the same names.
+public struct UpscaleOptions: ParsableArguments {
+    /// The defaults (ArgumentParser fills in what the command line gives).
+    public init() {}
+
+    @OptionGroup public var model: ModelOptions
+    @OptionGroup public var output: OutputOptions
+    @OptionGroup public var tiling: TilingOptions
+
+    @Option(help: "Final scale relative to the input (default: the model's scale).")
+    public var outscale: Double?
+
+    public func validate() throws {
+        if let outscale { guard outscale > 0, outscale <= 16 else { throw ValidationError("--outscale must be in (0, 16]") } }
+    }
+
+    /// The settings of the batch.
+    public var runOptions: ImageRunOptions {
+        ImageRunOptions(output: output, inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize))
+    }
+
+    /// The work on each image.
+    public var task: ImageTask { .upscale(outscale: outscale) }
+}

@@ -1,0 +1,36 @@
+/// How `Winograd.correlate` cuts one image: groups of tiles whose transformed input fits a bounded scratch, and
+/// inside a group, jobs of `tiles` tiles × `outChannels` output channels, enough of them for every worker.
+struct WinogradPlan: Equatable {
+    /// Tiles transformed together (V holds 16 · inner · group floats).
+    let group: Int
+    /// Tiles per job: the n side of the job's sgemms.
+    let tiles: Int
+    /// Output channels per job: the m side of the job's sgemms.
+    let outChannels: Int
+
+    /// Floats of transformed input held at once.
+    static let inputBudget = 2 << 20
+    /// Floats of one job's products M (16 · outChannels · tiles), so that they are still in cache for the output transform.
+    static let productBudget = 512 << 10
+    /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.
+    static let jobsPerWorker = 2
+
+    init(inner: Int, outer: Int, totalTiles: Int, workers: Int, maxBlockTiles: Int = .max, maxChannelBlock: Int = .max,
+         maxGroupTiles: Int = .max) {
+        let positions = Winograd.positions
+        let group = max(1, min(totalTiles, maxGroupTiles, max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))))
+        var kb = max(1, min(outer, maxChannelBlock))
+        var tb = max(1, min(group, maxBlockTiles, max(64, WinogradPlan.productBudget / (positions * kb)), 256))
+        func jobs() -> Int { ((group + tb - 1) / tb) * ((outer + kb - 1) / kb) }
+        let target = workers > 1 ? WinogradPlan.jobsPerWorker * workers : 1
+        // Split output channels down to 64, then tiles down to 64, then channels down to 32; blocks stay multiples of 8.
+        while jobs() < target {
+            if kb > 64 { kb = max(64, (kb / 2 + 7) / 8 * 8) } else if tb > 64 { tb = max(64, tb / 2) } else if kb > 32 {
+                kb = max(32, (kb / 2 + 7) / 8 * 8)
+            } else { break }
+        }
+        self.group = group
+        self.tiles = tb
+        self.outChannels = kb
+    }
+}
