@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # `make mutants`: for each row of scripts/mutants.tsv, patch one spot in a scratch copy of the repository,
 # rebuild incrementally (the scratch copy keeps its own .build between runs) and run the row's tests, which must
-# FAIL. Lists every mutant that survives (tests still pass) or is invalid (pattern not found exactly once, or the
+# FAIL. Debug builds by default (MUTANTS_CONFIG=release to change): a debug rebuild recompiles the patched file
+# only, where a release (whole-module) rebuild recompiles every module above it. Lists every mutant that survives (tests still pass) or is invalid (pattern not found exactly once, or the
 # patched code does not compile); exits non-zero if there is any. Not part of `make test`: each mutant is a
 # rebuild. MUTANTS_DIR chooses the scratch folder; MUTANTS_ONLY=name1,name2 runs only those rows.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SCRATCH="${MUTANTS_DIR:-/tmp/morph-mutants}"
 TABLE="$ROOT/scripts/mutants.tsv"
-FLAGS=(-c release -Xswiftc -enable-testing)
+FLAGS=(-c "${MUTANTS_CONFIG:-debug}" -Xswiftc -enable-testing)
 mkdir -p "$SCRATCH/src"
-# The working tree as it is (committed or not), without .git; the scratch .build survives (--delete spares excluded paths).
-rsync -a --delete --exclude .build --exclude .git "$ROOT/" "$SCRATCH/src/"
+# The working tree as it is (tracked and untracked files that git does not ignore), with their modification times;
+# the scratch .build survives, so only what changed since the last run is rebuilt.
+find "$SCRATCH/src" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
+(cd "$ROOT" && git ls-files -z -c -o --exclude-standard | tar --null -T - -cf -) | tar -C "$SCRATCH/src" -xf - || exit 2
 cd "$SCRATCH/src" || exit 2
 
 build() { swift build "${FLAGS[@]}" --build-tests >"$SCRATCH/build.log" 2>&1; }

@@ -3,7 +3,8 @@
 GatedInpaintGenerator and SNPatchDiscriminator are Morph's own DeepFill-v2-style architectures (Yu et al.,
 "Free-Form Image Inpainting with Gated Convolution", ICCV 2019), restated here in PyTorch with the module names
 MorphModels uses, so the Swift models load these state dicts unchanged. The generator refines a pull-push fill
-(`pull_push_fill`, MorphModels' PullPushFill), whose own fixture is `inpaint_prefill`.
+(`pull_push_fill`, MorphModels' PullPushFill, written here in numpy float64: it is not a PyTorch op, so the
+fixture `inpaint_prefill` checks Morph against this independent restatement, not against PyTorch).
 """
 import numpy as np
 import torch
