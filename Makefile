@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench mutants
+.PHONY: deps build demo test bench fuzz fuzz-bundle mutants
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,3 +23,11 @@ bench: build
 # Mutation check (outside `make test`: one rebuild per mutant): scripts/mutants.tsv lists the spots.
 mutants: deps
 	bash scripts/mutants.sh
+
+# libFuzzer + AddressSanitizer on every loader, FUZZ_SECONDS (default 120) each (scripts/fuzz.sh).
+fuzz: deps
+	bash scripts/fuzz.sh
+
+# The harnesses packed for a machine without Swift: .dev/fuzz.tar.xz (scripts/fuzz-bundle.sh).
+fuzz-bundle: deps
+	bash scripts/fuzz-bundle.sh
