@@ -7,7 +7,7 @@ APP_BUILD = .build-release
 APP_FLAGS = -c release --scratch-path $(APP_BUILD)
 MORPH_BIN ?= $(APP_BUILD)/release/morph
 
-.PHONY: deps build demo test bench install install-files fuzz fuzz-bundle
+.PHONY: deps build demo test bench install install-files fuzz fuzz-bundle mutants
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,6 +33,10 @@ install-files:
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/morph/models"
 	install -m 755 "$(MORPH_BIN)" "$(DESTDIR)$(PREFIX)/bin/morph"
 	install -m 644 models/*.safetensors "$(DESTDIR)$(PREFIX)/share/morph/models/"
+
+# Mutation check (outside `make test`: one rebuild per mutant): scripts/mutants.tsv lists the spots.
+mutants: deps
+	bash scripts/mutants.sh
 
 # libFuzzer + AddressSanitizer on every loader, FUZZ_SECONDS (default 120) each (scripts/fuzz.sh).
 fuzz: deps

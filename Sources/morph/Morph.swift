@@ -9,7 +9,7 @@ struct Morph: ParsableCommand {
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
         discussion: "morph --version prints the version and the git commit it was built from.",
         subcommands: [TranslateCommand.self, UpscaleCommand.self, InpaintCommand.self, TrainCommand.self, RunCommand.self, InfoCommand.self,
-                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self, ModelsCommand.self]
+                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self, ServeCommand.self, ModelsCommand.self]
     )
 
     /// Parses and runs; usage errors exit with 2 (the CLI contract), not ArgumentParser's 64.

@@ -60,6 +60,8 @@ public struct ImageRunOptions {
     /// Appended to each output's file name before the extension (`photo_out.png` with `out`), as Real-ESRGAN's
     /// `--suffix`; nil or empty adds nothing.
     public var suffix: String?
+    /// Inpaint only: the strategy (crop, resize, original), its sizes and mask preparation.
+    public var inpaint = InpaintSettings()
 
     /// Options with Morph's defaults.
     public init(format: ImageFormat? = nil, quality: Int = 92, skipExisting: Bool = false, jobs: Int = 1,
