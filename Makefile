@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench
+.PHONY: deps build demo test bench fuzz fuzz-bundle
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,3 +19,11 @@ test: deps
 
 bench: build
 	.build/release/morph bench
+
+# libFuzzer + AddressSanitizer on every loader, FUZZ_SECONDS (default 120) each (scripts/fuzz.sh).
+fuzz: deps
+	bash scripts/fuzz.sh
+
+# The harnesses packed for a machine without Swift: .dev/fuzz.tar.xz (scripts/fuzz-bundle.sh).
+fuzz-bundle: deps
+	bash scripts/fuzz-bundle.sh

@@ -1,7 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Hot numeric modules are built with bounds checks off in release builds.
+/// Hot numeric modules are built with bounds checks off in release builds. MorphCheckpoint is NOT:
+/// it parses untrusted files, so integer overflow must trap there rather than wrap past a bounds
+/// check (its parsers also use explicit overflow-reporting arithmetic); its decode loops run on raw
+/// pointers and lose little.
 let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -30,10 +33,10 @@ let package = Package(
         .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
-            "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ], swiftSettings: fastMath),
+            "MorphSupport", "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "MorphModels", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
-        .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
+        .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphSupport", "MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphTrain", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
@@ -41,7 +44,7 @@ let package = Package(
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
         .target(name: "MorphOptions", dependencies: [
-            "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            "MorphSupport", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "MorphRecipes", dependencies: [
@@ -51,8 +54,8 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
         ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions",
-            "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphSupport", "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            "MorphOptions", "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.

@@ -115,14 +115,7 @@ public struct Checkpoint {
 extension SafeTensors {
     /// The stored dtype name of every tensor in a safetensors header.
     static func dtypeNames(_ data: Data, file: String) throws -> [String: String] {
-        guard data.count >= 8 else { return [:] }
-        var length = 0
-        for i in 0..<8 { length |= Int(data[data.startIndex + i]) << (8 * i) }
-        guard length >= 0, length <= data.count - 8,
-              let json = try? JSONSerialization.jsonObject(with: data[(data.startIndex + 8)..<(data.startIndex + 8 + length)])
-                as? [String: Any] else {
-            throw CheckpointError.malformed(file: file, reason: "not a valid safetensors file: unreadable header")
-        }
+        let json = try header(data, file: file).json
         var out: [String: String] = [:]
         for (key, value) in json where key != "__metadata__" {
             if let info = value as? [String: Any], let dtype = info["dtype"] as? String { out[key] = dtype }

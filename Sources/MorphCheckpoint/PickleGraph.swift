@@ -14,9 +14,10 @@ enum PickleGraph {
         }
     }
 
-    /// The longest chain of nested containers reachable from `roots` (cycles are not followed);
-    /// stops early and returns a value above `limit` once the chain exceeds it.
-    static func height(of roots: [PickleValue], limit: Int) -> Int {
+    /// The longest chain of nested containers reachable from `roots`, and whether some container contains
+    /// itself (cycles are not followed); stops early and returns a height above `limit` once the chain exceeds it.
+    static func height(of roots: [PickleValue], limit: Int) -> (height: Int, cyclic: Bool) {
+        var cyclic = false
         var done: [ObjectIdentifier: Int] = [:]
         var active = Set<ObjectIdentifier>()
         var best = 0
@@ -32,8 +33,8 @@ enum PickleGraph {
                     frames[i].next += 1
                     guard let (childID, grandchildren) = node(child) else { continue }
                     if let h = done[childID] { frames[i].tallest = max(frames[i].tallest, h); continue }
-                    if active.contains(childID) { continue }
-                    if frames.count >= limit { return frames.count + 1 }
+                    if active.contains(childID) { cyclic = true; continue }
+                    if frames.count >= limit { return (frames.count + 1, cyclic) }
                     active.insert(childID)
                     frames.append((childID, grandchildren, 0, 0))
                 } else {
@@ -46,7 +47,7 @@ enum PickleGraph {
                 }
             }
         }
-        return best
+        return (best, cyclic)
     }
 
     /// Empties every container reachable from `roots`, one level at a time, so that

@@ -113,6 +113,16 @@ public final class PickleDict {
         entries.append((key, value))
     }
 
+    /// Adds `key` unless it is a string key already present; returns whether it was added.
+    func insert(_ key: PickleValue, _ value: PickleValue) -> Bool {
+        if case let .string(s) = key {
+            guard stringIndex[s] == nil else { return false }
+            stringIndex[s] = entries.count
+        }
+        entries.append((key, value))
+        return true
+    }
+
     /// The value stored under the string key `key`.
     public subscript(key: String) -> PickleValue? {
         guard let i = stringIndex[key] else { return nil }

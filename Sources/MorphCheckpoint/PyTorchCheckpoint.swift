@@ -19,21 +19,26 @@ public struct PyTorchCheckpoint {
     public let file: String
     /// Raw little-endian storage bytes by storage key.
     let storages: [String: Data]
+    /// The load's memory budget; materialised tensors draw on it too.
+    let budget: LoadBudget
 
     /// The magic number the legacy format pickles first.
     static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     /// The largest `data.pkl` Morph reads.
     static let maxPickleBytes = 1 << 30
 
-    /// Reads a `.pth` file of either layout, choosing by its first bytes.
-    /// - Throws: `CheckpointError` naming the file and the problem (including refused globals).
-    public static func read(contentsOf url: URL) throws -> PyTorchCheckpoint {
+    /// Reads a `.pth` file of either layout, choosing by its first bytes. What the file declares is
+    /// allocated from `budget` (by default `LoadBudget.forFile` for its size).
+    /// - Throws: `CheckpointError` naming the file and the problem (including refused globals and
+    ///   `.overBudget`).
+    public static func read(contentsOf url: URL, budget: LoadBudget? = nil) throws -> PyTorchCheckpoint {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw CheckpointError.io(file: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readZip(url) }
-        if data.first == 0x80 { return try readLegacy(data, file: url.path) }
+        let budget = try budget ?? LoadBudget.forFile(url.path, size: data.count)
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readZip(url, budget: budget) }
+        if data.first == 0x80 { return try readLegacy(data, file: url.path, budget: budget) }
         throw CheckpointError.malformed(file: url.path, reason: "not a PyTorch checkpoint (neither a zip archive nor a pickle)")
     }
 
@@ -75,7 +80,7 @@ public struct PyTorchCheckpoint {
             if items.count >= 6, let view = items[5].sequence {
                 // Legacy storage view: (view_key, offset, view_size) into the root storage.
                 guard view.count == 3, let offset = view[1].intValue, let size = view[2].intValue,
-                      offset >= 0, size >= 0, offset + size <= count else {
+                      offset >= 0, size >= 0, size <= count, offset <= count - size else {
                     throw fail("storage view \(items[5].summary) outside storage '\(key)' of \(count) elements")
                 }
                 return .storage(StorageRef(key: key, dtype: dtype, count: size, elementOffset: offset))
@@ -86,8 +91,9 @@ public struct PyTorchCheckpoint {
 
     // MARK: Zip layout
 
-    static func readZip(_ url: URL) throws -> PyTorchCheckpoint {
+    static func readZip(_ url: URL, budget: LoadBudget) throws -> PyTorchCheckpoint {
         let file = url.path
+        let math = CheckedArithmetic(file: file)
         func fail(_ r: String) -> CheckpointError { .malformed(file: file, reason: r) }
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
@@ -98,41 +104,58 @@ public struct PyTorchCheckpoint {
         }
         let prefix = String(pklEntry.path.dropLast("data.pkl".count))
         if let order = archive[prefix + "byteorder"] {
-            let text = String(decoding: try extract(order, from: archive, limit: 16, file: file), as: UTF8.self)
+            let text = String(decoding: try extract(order, from: archive, limit: 16, budget: budget), as: UTF8.self)
             guard text.trimmingCharacters(in: .whitespacesAndNewlines) == "little" else {
                 throw fail("byte order '\(text)' is not supported (only little-endian)")
             }
         }
-        let pickle = try extract(pklEntry, from: archive, limit: maxPickleBytes, file: file)
+        let pickle = try extract(pklEntry, from: archive, limit: maxPickleBytes, budget: budget)
         let table = StorageTable(file: file)
-        var unpickler = Unpickler(data: pickle, file: file, persistentLoad: table.load)
+        var unpickler = Unpickler(data: pickle, file: file, budget: budget, persistentLoad: table.load)
         let object = try unpickler.load()
         var storages: [String: Data] = [:]
         for key in table.order {
             guard let ref = table.refs[key] else { continue }
             let path = prefix + "data/" + key
             guard let entry = archive[path] else { throw fail("storage '\(key)' is missing (no entry \(path))") }
-            let needed = ref.count * ref.dtype.byteSize
+            let needed = try math.multiply(ref.count, ref.dtype.byteSize, "the size of storage '\(key)'")
             guard entry.uncompressedSize >= UInt64(needed) else {
                 throw fail("storage '\(key)' has \(entry.uncompressedSize) bytes, needs \(needed)")
             }
-            storages[key] = try extract(entry, from: archive, limit: needed, file: file, truncating: true)
+            storages[key] = try extract(entry, from: archive, limit: needed, budget: budget, truncating: true)
             guard storages[key]?.count == needed else { throw fail("storage '\(key)' is truncated") }
         }
-        return PyTorchCheckpoint(object: object, layout: .zip, file: file, storages: storages)
+        return PyTorchCheckpoint(object: object, layout: .zip, file: file, storages: storages, budget: budget)
     }
 
-    /// Extracts an entry: at most `limit` bytes; a larger declared size is refused unless `truncating`.
-    static func extract(_ entry: Entry, from archive: Archive, limit: Int, file: String, truncating: Bool = false) throws -> Data {
+    /// Stops an extraction once enough bytes have arrived.
+    private struct EnoughBytes: Error {}
+
+    /// Extracts an entry: at most `limit` bytes, charged to `budget` before any is allocated. A larger
+    /// declared size is refused unless `truncating` (then only the first `limit` bytes are inflated);
+    /// an entry inflating to more than it declared (a deflate bomb) is refused.
+    static func extract(_ entry: Entry, from archive: Archive, limit: Int, budget: LoadBudget,
+                        truncating: Bool = false) throws -> Data {
+        let file = budget.file
         guard truncating || entry.uncompressedSize <= UInt64(limit) else {
             throw CheckpointError.malformed(file: file, reason: "\(entry.path) declares \(entry.uncompressedSize) bytes (limit \(limit))")
         }
+        let expected = Int(min(entry.uncompressedSize, UInt64(max(0, limit))))
+        try budget.charge(expected, for: "zip entry \(entry.path) (\(entry.uncompressedSize) bytes declared)")
         var out = Data()
-        out.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(limit))))
+        out.reserveCapacity(expected)
         do {
             _ = try archive.extract(entry, skipCRC32: true) { chunk in
-                let room = limit - out.count
-                if room > 0 { out.append(chunk.prefix(room)) }
+                let room = expected - out.count
+                if chunk.count > room {
+                    out.append(chunk.prefix(room))
+                    throw EnoughBytes()
+                }
+                out.append(chunk)
+            }
+        } catch is EnoughBytes {
+            if !truncating {
+                throw CheckpointError.malformed(file: file, reason: "\(entry.path) inflates to more than the \(expected) bytes it declares")
             }
         } catch {
             throw CheckpointError.malformed(file: file, reason: "cannot extract \(entry.path): \(error)")
@@ -142,10 +165,10 @@ public struct PyTorchCheckpoint {
 
     // MARK: Legacy layout
 
-    static func readLegacy(_ data: Data, file: String) throws -> PyTorchCheckpoint {
+    static func readLegacy(_ data: Data, file: String, budget: LoadBudget) throws -> PyTorchCheckpoint {
         func fail(_ r: String) -> CheckpointError { .malformed(file: file, reason: r) }
         let refuse: Unpickler.PersistentLoader = { _ in throw fail("unexpected persistent id in the legacy header") }
-        var header = Unpickler(data: data, file: file, persistentLoad: refuse)
+        var header = Unpickler(data: data, file: file, budget: budget, persistentLoad: refuse)
         guard case let .bigInt(magic) = try header.load(), magic == legacyMagic else {
             throw fail("not a PyTorch checkpoint (the legacy magic number is missing)")
         }
@@ -157,9 +180,9 @@ public struct PyTorchCheckpoint {
             throw fail("big-endian checkpoints are not supported")
         }
         let table = StorageTable(file: file)
-        var body = Unpickler(data: data, offset: header.position, file: file, persistentLoad: table.load)
+        var body = Unpickler(data: data, offset: header.position, file: file, budget: budget, persistentLoad: table.load)
         let object = try body.load()
-        var keysReader = Unpickler(data: data, offset: body.position, file: file, persistentLoad: refuse)
+        var keysReader = Unpickler(data: data, offset: body.position, file: file, budget: budget, persistentLoad: refuse)
         guard let keyValues = try keysReader.load().sequence else { throw fail("legacy storage key list is not a list") }
         var position = keysReader.position
         var storages: [String: Data] = [:]
@@ -168,7 +191,7 @@ public struct PyTorchCheckpoint {
                 throw fail("storage key \(value.summary) is not a string")
             }
             guard let ref = table.refs[key] else { throw fail("storage '\(key)' is stored but never used") }
-            guard data.count - position >= 8 else { throw fail("storage '\(key)' is truncated (no element count)") }
+            guard position <= data.count, data.count - position >= 8 else { throw fail("storage '\(key)' is truncated (no element count)") }
             var count: UInt64 = 0
             for i in 0..<8 { count |= UInt64(data[data.startIndex + position + i]) << (8 * UInt64(i)) }
             position += 8
@@ -184,22 +207,32 @@ public struct PyTorchCheckpoint {
             storages[key] = data[start..<(start + bytes)]
             position += bytes
         }
-        return PyTorchCheckpoint(object: object, layout: .legacy, file: file, storages: storages)
+        return PyTorchCheckpoint(object: object, layout: .legacy, file: file, storages: storages, budget: budget)
     }
 
     // MARK: Tensors
 
     /// Copies the values a tensor reference views into a new Float32 tensor,
-    /// honouring storage offsets and (non-contiguous) strides.
+    /// honouring storage offsets and (non-contiguous) strides. Its memory is charged to the load's budget,
+    /// so many views of one storage cannot multiply memory past it.
     public func tensor(_ ref: TensorRef) throws -> Tensor {
         let storage = ref.storage
         guard let raw = storages[storage.key] else {
             throw CheckpointError.malformed(file: file, reason: "storage '\(storage.key)' has no data")
         }
         let size = storage.dtype.byteSize
-        guard (storage.elementOffset + storage.count) * size <= raw.count else {
+        let math = CheckedArithmetic(file: file)
+        let storageEnd = try math.add(storage.elementOffset, storage.count, "storage '\(storage.key)' extent")
+        guard try math.multiply(storageEnd, size, "storage '\(storage.key)' size") <= raw.count else {
             throw CheckpointError.malformed(file: file, reason: "storage '\(storage.key)' is shorter than declared")
         }
+        let elements = try math.count(ref.shape, "tensor of shape \(ref.shape)")
+        let viewEnd = try math.extent(offset: ref.offset, shape: ref.shape, strides: ref.strides, "tensor view \(ref.shape)")
+        guard elements == 0 || viewEnd <= storage.count else {
+            throw CheckpointError.malformed(file: file, reason: "tensor view \(ref.shape) exceeds storage '\(storage.key)'")
+        }
+        try budget.charge(try math.multiply(elements, MemoryLayout<Float>.size, "tensor size"),
+                          for: "a tensor of shape \(ref.shape)")
         let out = Tensor(zeros: ref.shape, zeroed: false)
         let n = out.count
         if n == 0 { return out }

@@ -13,6 +13,8 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case forbiddenGlobal(file: String, name: String)
     /// The keys and shapes match no architecture Morph knows.
     case unknownArchitecture(found: String, expected: String)
+    /// Loading would allocate more than the file's `LoadBudget` allows.
+    case overBudget(file: String, what: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +25,10 @@ public enum CheckpointError: Error, CustomStringConvertible {
             return "\(file): refusing to load global \(name) (only PyTorch tensor and container types are allowed)"
         case let .unknownArchitecture(found, expected):
             return "cannot detect the architecture: found \(found); expected \(expected)"
+        case let .overBudget(file, what, limit):
+            return "\(file): \(what) would take more than the \(limit >> 20) MiB this file may use "
+                + "(\(LoadBudget.fileMultiple)× its size + \(LoadBudget.baseBytes >> 20) MiB); "
+                + "set \(LoadBudget.environmentVariable)=16G (or 'unlimited') to load a genuinely huge checkpoint"
         }
     }
 }
@@ -48,32 +54,29 @@ public enum SafeTensors {
 
     /// Reads every tensor of a safetensors file, in header order, with its metadata.
     /// - Throws: `CheckpointError` naming the file and what was wrong.
-    public static func read(contentsOf url: URL) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+    public static func read(contentsOf url: URL, budget: LoadBudget? = nil) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw CheckpointError.io(file: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
-        return try parse(data, file: url.path)
+        return try parse(data, file: url.path, budget: budget)
     }
 
-    /// Parses safetensors bytes already in memory. `file` names the source in errors.
-    public static func parse(_ data: Data, file: String) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+    /// One tensor's header entry.
+    struct HeaderEntry {
+        let key: String, dtype: DType, shape: [Int], begin: Int, end: Int
+    }
+
+    /// Parses safetensors bytes already in memory. `file` names the source in errors; the tensors are
+    /// allocated from `budget` (by default `LoadBudget.forFile` for the data's size).
+    /// Repeated keys, nesting deeper than the format needs and overlapping data ranges are refused.
+    public static func parse(_ data: Data, file: String, budget: LoadBudget? = nil) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
         func fail(_ reason: String) -> CheckpointError { .malformed(file: file, reason: "not a valid safetensors file: \(reason)") }
-        guard data.count >= 8 else { throw fail("only \(data.count) bytes") }
-        var headerLength: UInt64 = 0
-        for i in 0..<8 { headerLength |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
-        guard headerLength <= UInt64(maxHeaderBytes), 8 + Int(headerLength) <= data.count else {
-            throw fail("header length \(headerLength) exceeds the file size \(data.count)")
-        }
-        let headerStart = data.startIndex + 8
-        let headerData = data[headerStart..<(headerStart + Int(headerLength))]
-        guard let json = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
-            throw fail("header is not a JSON object")
-        }
-        let bodyStart = headerStart + Int(headerLength)
+        let budget = try budget ?? LoadBudget.forFile(file, size: data.count)
+        let (json, bodyStart) = try header(data, file: file)
         let bodyLength = data.endIndex - bodyStart
         var metadata: [String: String] = [:]
-        var entries: [(String, DType, [Int], Int, Int)] = []
+        var entries: [HeaderEntry] = []
         for (key, value) in json {
             if key == "__metadata__" {
                 guard let map = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
@@ -83,47 +86,84 @@ public enum SafeTensors {
                 }
                 continue
             }
-            guard let info = value as? [String: Any],
-                  let dtypeName = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any],
-                  let offsetsAny = info["data_offsets"] as? [Any], offsetsAny.count == 2 else {
-                throw fail("entry '\(key)' lacks dtype, shape or data_offsets")
-            }
-            guard let dtype = DType(rawValue: dtypeName) else {
-                throw CheckpointError.unsupportedDType(file: file, key: key, dtype: dtypeName)
-            }
-            let shape = try shapeAny.map { any -> Int in
-                guard let n = (any as? NSNumber)?.intValue, n >= 0, n < 1 << 40 else { throw fail("bad shape for '\(key)'") }
-                return n
-            }
-            let offsets = try offsetsAny.map { any -> Int in
-                guard let n = (any as? NSNumber)?.intValue, n >= 0 else { throw fail("bad offsets for '\(key)'") }
-                return n
-            }
-            var elements = 1
-            for d in shape {
-                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-                guard !overflow, product < 1 << 40 else { throw fail("shape of '\(key)' is too large") }
-                elements = product
-            }
-            guard offsets[0] <= offsets[1], offsets[1] <= bodyLength,
-                  offsets[1] - offsets[0] == elements * dtype.byteSize else {
-                throw fail("'\(key)' has offsets \(offsets) that do not fit shape \(shape) \(dtypeName) in \(bodyLength) data bytes")
-            }
-            entries.append((key, dtype, shape, offsets[0], offsets[1]))
+            entries.append(try entry(key, value, bodyLength: bodyLength, file: file))
         }
-        entries.sort { $0.3 < $1.3 }
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        for (a, b) in zip(entries, entries.dropFirst()) where b.begin < a.end {
+            throw fail("the data of '\(a.key)' and '\(b.key)' overlap (bytes \(a.begin)..<\(a.end) and \(b.begin)..<\(b.end))")
+        }
+        for e in entries {
+            try budget.charge(e.shape.reduce(1, *) * MemoryLayout<Float>.size, for: "tensor '\(e.key)' of shape \(e.shape)")
+        }
         var tensors: [(String, Tensor)] = []
         tensors.reserveCapacity(entries.count)
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let body = raw.baseAddress! + (bodyStart - data.startIndex)
-            for (key, dtype, shape, begin, _) in entries {
-                let t = Tensor(zeros: shape, zeroed: false)
-                decode(dtype, from: body + begin, into: t.data, count: t.count)
-                tensors.append((key, t))
+            for e in entries {
+                let t = Tensor(zeros: e.shape, zeroed: false)
+                decode(e.dtype, from: body + e.begin, into: t.data, count: t.count)
+                tensors.append((e.key, t))
             }
         }
         return (tensors, metadata)
+    }
+
+    /// The parsed JSON header and the index where the data starts. The header is scanned for repeated
+    /// keys and deep nesting before the JSON parser sees it.
+    static func header(_ data: Data, file: String) throws -> (json: [String: Any], bodyStart: Int) {
+        func fail(_ reason: String) -> CheckpointError { .malformed(file: file, reason: "not a valid safetensors file: \(reason)") }
+        guard data.count >= 8 else { throw fail("only \(data.count) bytes") }
+        var headerLength: UInt64 = 0
+        for i in 0..<8 { headerLength |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
+        guard headerLength <= UInt64(maxHeaderBytes), headerLength <= UInt64(data.count - 8) else {
+            throw fail("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let headerStart = data.startIndex + 8
+        let headerData = data[headerStart..<(headerStart + Int(headerLength))]
+        if let problem = headerData.withUnsafeBytes({ JSONHeaderScan.problem(in: $0, maxDepth: 4) }) {
+            throw fail("header JSON: \(problem)")
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+            throw fail("header is not a JSON object")
+        }
+        return (json, headerStart + Int(headerLength))
+    }
+
+    /// A non-negative whole JSON number no larger than `CheckedArithmetic.ceiling`, or nil.
+    static func integer(_ any: Any) -> Int? {
+        guard let number = any as? NSNumber else { return nil }
+        let d = number.doubleValue
+        guard d >= 0, d <= Double(CheckedArithmetic.ceiling), d == d.rounded(.towardZero) else { return nil }
+        return Int(d)
+    }
+
+    /// Checks one tensor entry: known dtype, sane shape, offsets inside the data that match the shape.
+    static func entry(_ key: String, _ value: Any, bodyLength: Int, file: String) throws -> HeaderEntry {
+        func fail(_ reason: String) -> CheckpointError { .malformed(file: file, reason: "not a valid safetensors file: \(reason)") }
+        guard let info = value as? [String: Any],
+              let dtypeName = info["dtype"] as? String,
+              let shapeAny = info["shape"] as? [Any], shapeAny.count <= 16,
+              let offsetsAny = info["data_offsets"] as? [Any], offsetsAny.count == 2 else {
+            throw fail("entry '\(key)' lacks dtype, shape or data_offsets")
+        }
+        guard let dtype = DType(rawValue: dtypeName) else {
+            throw CheckpointError.unsupportedDType(file: file, key: key, dtype: dtypeName)
+        }
+        let shape = try shapeAny.map { any -> Int in
+            guard let n = integer(any) else { throw fail("bad shape for '\(key)'") }
+            return n
+        }
+        let offsets = try offsetsAny.map { any -> Int in
+            guard let n = integer(any) else { throw fail("bad offsets for '\(key)'") }
+            return n
+        }
+        let math = CheckedArithmetic(file: file)
+        let elements = try math.count(shape, "shape of '\(key)'")
+        let bytes = try math.multiply(elements, dtype.byteSize, "byte size of '\(key)'")
+        guard offsets[0] <= offsets[1], offsets[1] <= bodyLength, offsets[1] - offsets[0] == bytes else {
+            throw fail("'\(key)' has offsets \(offsets) that do not fit shape \(shape) \(dtypeName) in \(bodyLength) data bytes")
+        }
+        return HeaderEntry(key: key, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
     }
 
     /// Converts `count` little-endian elements of `dtype` at `src` to Float32.

@@ -3,13 +3,14 @@ import Foundation
 /// A restricted pickle reader: it rebuilds plain data, containers and PyTorch
 /// tensor references, and refuses every global outside a short allow-list.
 /// Nothing in the pickle is ever executed. The machine is iterative (no
-/// recursion), and every length, memo index and stack access is checked.
+/// recursion), every length, memo index and stack access is checked, and what it
+/// builds is bounded by `PickleLimits` and the load's `LoadBudget`.
 public struct Unpickler {
     /// Resolves a persistent id (the value BINPERSID pops) to a value.
     public typealias PersistentLoader = (PickleValue) throws -> PickleValue
 
     private let data: Data
-    private let file: String
+    let file: String
     /// The byte offset of the next opcode, relative to the start of `data`.
     public private(set) var position: Int
     private let persistentLoad: PersistentLoader
@@ -17,6 +18,7 @@ public struct Unpickler {
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
+    private var meter: PickleMeter
 
     /// Callables REDUCE and NEWOBJ may apply; each is interpreted here, never called.
     static let allowedCallables: Set<String> = [
@@ -29,14 +31,17 @@ public struct Unpickler {
     static let opaqueClasses: Set<String> = ["argparse.Namespace"]
 
     /// Prepares to read pickles from `data` starting at byte `offset`; `file` names the source in errors.
-    public init(data: Data, offset: Int = 0, file: String, persistentLoad: @escaping PersistentLoader) {
+    /// What the pickles build counts against `limits` and, when given, `budget`.
+    public init(data: Data, offset: Int = 0, file: String, limits: PickleLimits = .checkpoint, budget: LoadBudget? = nil,
+                persistentLoad: @escaping PersistentLoader) {
         self.data = data
         self.file = file
-        self.position = offset
+        self.position = max(0, offset)
         self.persistentLoad = persistentLoad
+        self.meter = PickleMeter(limits: limits, budget: budget)
     }
 
-    private func fail(_ reason: String) -> CheckpointError {
+    func fail(_ reason: String) -> CheckpointError {
         .malformed(file: file, reason: "bad pickle at byte \(position): \(reason)")
     }
 
@@ -50,7 +55,7 @@ public struct Unpickler {
     }
 
     private mutating func readBytes(_ n: Int) throws -> [UInt8] {
-        guard n >= 0, n <= data.count - position else {
+        guard n >= 0, position <= data.count, n <= data.count - position else {
             throw fail("length \(n) runs past the end of the data (\(data.count - position) bytes left)")
         }
         let start = data.startIndex + position
@@ -68,7 +73,7 @@ public struct Unpickler {
     /// Reads a length field of `n` bytes and checks it fits in the remaining data.
     private mutating func readLength(_ n: Int) throws -> Int {
         let v = try readUInt(n)
-        guard v <= UInt64(data.count - position) else {
+        guard position <= data.count, v <= UInt64(data.count - position) else {
             throw fail("length \(v) runs past the end of the data (\(data.count - position) bytes left)")
         }
         return Int(v)
@@ -92,6 +97,40 @@ public struct Unpickler {
     }
 
     // MARK: Stack
+
+    /// Pushes a newly created value, counting it against the limits and the budget.
+    private mutating func push(_ value: PickleValue) throws {
+        switch value {
+        case let .string(s): try meter.created(payload: s.utf8.count, fail: fail)
+        case let .bytes(b), let .bigInt(b): try meter.created(payload: b.count, fail: fail)
+        case .list, .tuple, .dict, .object: try meter.created(container: true, fail: fail)
+        default: try meter.created(fail: fail)
+        }
+        try pushExisting(value)
+    }
+
+    /// Pushes a value already counted (DUP, GET): only the stack slot is new.
+    private mutating func pushExisting(_ value: PickleValue) throws {
+        stack.append(value)
+        try meter.check(stack: stack.count, memo: memo.count, fail: fail)
+    }
+
+    /// A tuple or list of `items`, their slots counted against the budget.
+    private mutating func container(_ items: [PickleValue], tuple: Bool) throws -> PickleValue {
+        try meter.grew(by: items.count)
+        return tuple ? .tuple(PickleList(items)) : .list(PickleList(items))
+    }
+
+    /// Adds `items` (key, value, key, value...) to `dict`; a repeated string key is an error.
+    private mutating func insert(_ items: [PickleValue], into dict: PickleDict) throws {
+        guard items.count % 2 == 0 else { throw fail("dict items with an odd count") }
+        try meter.grew(by: items.count)
+        for i in stride(from: 0, to: items.count, by: 2) {
+            guard dict.insert(items[i], items[i + 1]) else {
+                throw fail("duplicate key \(items[i].summary) in a dict (a state dict's keys must be unique)")
+            }
+        }
+    }
 
     private mutating func pop() throws -> PickleValue {
         guard let top = stack.popLast() else { throw fail("stack underflow") }
@@ -120,86 +159,8 @@ public struct Unpickler {
     private mutating func memoPut(_ index: Int) throws {
         guard index >= 0 else { throw fail("negative memo index \(index)") }
         memo[index] = try top()
-    }
-
-    // MARK: Globals and calls
-
-    /// Checks a global against the allow-list; the error names the global when refused.
-    private func resolveGlobal(_ module: String, _ name: String) throws -> PickleValue {
-        let full = "\(module).\(name)"
-        if Unpickler.allowedCallables.contains(full) || Unpickler.opaqueClasses.contains(full) {
-            return .global(module: module, name: name)
-        }
-        if module == "torch", StorageDType(storageName: name) != nil || StorageDType(torchName: name) != nil {
-            return .global(module: module, name: name)
-        }
-        throw CheckpointError.forbiddenGlobal(file: file, name: full)
-    }
-
-    /// Applies an allowed callable to its arguments by interpreting it; nothing is called.
-    private func apply(_ callable: PickleValue, _ args: [PickleValue]) throws -> PickleValue {
-        guard case let .global(module, name) = callable else {
-            throw fail("REDUCE on a non-callable \(callable.summary)")
-        }
-        let full = "\(module).\(name)"
-        switch full {
-        case "collections.OrderedDict":
-            let dict = PickleDict()
-            if let first = args.first {
-                guard let pairs = first.sequence else { throw fail("OrderedDict argument is \(first.summary)") }
-                for pair in pairs {
-                    guard let kv = pair.sequence, kv.count == 2 else { throw fail("OrderedDict item is not a pair") }
-                    dict.set(kv[0], kv[1])
-                }
-            }
-            return .dict(dict)
-        case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2":
-            return try rebuildTensor(args)
-        case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
-            guard let first = args.first, case .tensor = first else {
-                throw fail("\(name) expects a tensor, got \(args.first?.summary ?? "nothing")")
-            }
-            return first
-        case "torch.Size":
-            guard let dims = args.first?.sequence else { throw fail("torch.Size expects a tuple") }
-            return .tuple(PickleList(dims))
-        default:
-            if Unpickler.opaqueClasses.contains(full) {
-                return .object(PickleObject(module: module, name: name, args: args))
-            }
-            throw CheckpointError.forbiddenGlobal(file: file, name: full + " (as a callable)")
-        }
-    }
-
-    /// `_rebuild_tensor_v2(storage, offset, size, stride, ...)`, bounds-checked against the storage.
-    private func rebuildTensor(_ args: [PickleValue]) throws -> PickleValue {
-        guard args.count >= 4, case let .storage(storage) = args[0] else {
-            throw fail("_rebuild_tensor expects (storage, offset, size, stride)")
-        }
-        guard let offset = args[1].intValue, offset >= 0 else { throw fail("bad storage offset \(args[1].summary)") }
-        guard let sizeItems = args[2].sequence, let strideItems = args[3].sequence,
-              sizeItems.count == strideItems.count, sizeItems.count <= 16 else {
-            throw fail("tensor size and stride do not match")
-        }
-        var shape: [Int] = []
-        var strides: [Int] = []
-        var elements = 1
-        var lastIndex = offset
-        for (s, st) in zip(sizeItems, strideItems) {
-            guard let n = s.intValue, n >= 0, n < 1 << 40, let k = st.intValue, k >= 0, k < 1 << 40 else {
-                throw fail("bad tensor size \(s.summary) or stride \(st.summary)")
-            }
-            shape.append(n)
-            strides.append(k)
-            let (e, overflow) = elements.multipliedReportingOverflow(by: n)
-            guard !overflow, e < 1 << 40 else { throw fail("tensor of shape \(shape) is too large") }
-            elements = e
-            if n > 0 { lastIndex += (n - 1) * k }
-        }
-        if elements > 0, lastIndex >= storage.count {
-            throw fail("tensor view (offset \(offset), shape \(shape), strides \(strides)) exceeds its storage of \(storage.count) elements")
-        }
-        return .tensor(TensorRef(storage: storage, offset: offset, shape: shape, strides: strides))
+        try meter.check(stack: stack.count, memo: memo.count, fail: fail)
+        try meter.grew(by: 4)
     }
 
     // MARK: The machine
@@ -214,12 +175,18 @@ public struct Unpickler {
         do {
             let result = try run()
             let roots = [result] + stack + Array(memo.values)
-            let depth = PickleGraph.height(of: roots, limit: Unpickler.maxDepth)
+            let maxDepth = meter.limits.maxDepth
+            let (depth, cyclic) = PickleGraph.height(of: roots, limit: maxDepth)
             stack.removeAll()
             memo.removeAll()
-            guard depth <= Unpickler.maxDepth else {
+            guard depth <= maxDepth else {
                 PickleGraph.dismantle(roots)
-                throw fail("objects nested deeper than \(Unpickler.maxDepth) levels")
+                throw fail("objects nested deeper than \(maxDepth) levels")
+            }
+            guard !cyclic else {
+                // A container holding itself would never be freed, and walks over it would not end.
+                PickleGraph.dismantle(roots)
+                throw fail("a container contains itself (a reference cycle)")
             }
             return result
         } catch {
@@ -231,8 +198,8 @@ public struct Unpickler {
         }
     }
 
-    /// The deepest container nesting `load` accepts.
-    public static let maxDepth = 1000
+    /// The deepest container nesting `load` accepts by default.
+    public static let maxDepth = PickleLimits.checkpoint.maxDepth
 
     private mutating func run() throws -> PickleValue {
         while true {
@@ -246,107 +213,109 @@ public struct Unpickler {
             case 0x2E: // STOP
                 let result = try pop()
                 return result
-            case 0x28: marks.append(stack.count)                     // MARK
+            case 0x28: // MARK
+                marks.append(stack.count)
+                try meter.check(stack: marks.count, memo: memo.count, fail: fail)
             case 0x30: _ = try pop()                                 // POP
             case 0x31: _ = try popMark()                             // POP_MARK
-            case 0x32: stack.append(try top())                       // DUP
-            case 0x4E: stack.append(.none)                           // NONE
-            case 0x88: stack.append(.bool(true))                     // NEWTRUE
-            case 0x89: stack.append(.bool(false))                    // NEWFALSE
-            case 0x4A: stack.append(.int(Int(Int32(bitPattern: UInt32(try readUInt(4))))))  // BININT
-            case 0x4B: stack.append(.int(Int(try readByte())))       // BININT1
-            case 0x4D: stack.append(.int(Int(try readUInt(2))))      // BININT2
-            case 0x8A: stack.append(try longValue(try readBytes(try readLength(1))))  // LONG1
+            case 0x32: try pushExisting(try top())                       // DUP
+            case 0x4E: try push(.none)                           // NONE
+            case 0x88: try push(.bool(true))                     // NEWTRUE
+            case 0x89: try push(.bool(false))                    // NEWFALSE
+            case 0x4A: try push(.int(Int(Int32(bitPattern: UInt32(try readUInt(4))))))  // BININT
+            case 0x4B: try push(.int(Int(try readByte())))       // BININT1
+            case 0x4D: try push(.int(Int(try readUInt(2))))      // BININT2
+            case 0x8A: try push(try longValue(try readBytes(try readLength(1))))  // LONG1
             case 0x8B: // LONG4
                 let n = try readLength(4)
-                stack.append(try longValue(try readBytes(n)))
+                try push(try longValue(try readBytes(n)))
             case 0x49: // INT (text)
                 let line = try readLine()
-                if line == "01" { stack.append(.bool(true)) } else if line == "00" { stack.append(.bool(false)) } else {
+                if line == "01" { try push(.bool(true)) } else if line == "00" { try push(.bool(false)) } else {
                     guard let v = Int(line) else { throw fail("bad INT '\(line.prefix(20))'") }
-                    stack.append(.int(v))
+                    try push(.int(v))
                 }
             case 0x4C: // LONG (text)
                 let line = try readLine()
                 guard let v = Int(line.hasSuffix("L") ? String(line.dropLast()) : line) else {
                     throw fail("bad LONG '\(line.prefix(20))'")
                 }
-                stack.append(.int(v))
-            case 0x47: stack.append(.float(Double(bitPattern: try readUInt(8).byteSwapped)))  // BINFLOAT (big-endian)
+                try push(.int(v))
+            case 0x47: try push(.float(Double(bitPattern: try readUInt(8).byteSwapped)))  // BINFLOAT (big-endian)
             case 0x46: // FLOAT (text)
                 let line = try readLine()
                 guard let v = Double(line) else { throw fail("bad FLOAT '\(line.prefix(20))'") }
-                stack.append(.float(v))
-            case 0x58: stack.append(.string(try utf8(try readBytes(try readLength(4)))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try utf8(try readBytes(try readLength(1)))))  // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try utf8(try readBytes(try readLength(8)))))  // BINUNICODE8
-            case 0x54: stack.append(.string(String(decoding: try readBytes(try readLength(4)), as: UTF8.self)))  // BINSTRING
-            case 0x55: stack.append(.string(String(decoding: try readBytes(try readLength(1)), as: UTF8.self)))  // SHORT_BINSTRING
-            case 0x42: stack.append(.bytes(try readBytes(try readLength(4))))   // BINBYTES
-            case 0x43: stack.append(.bytes(try readBytes(try readLength(1))))   // SHORT_BINBYTES
-            case 0x8E, 0x96: stack.append(.bytes(try readBytes(try readLength(8))))  // BINBYTES8, BYTEARRAY8
-            case 0x29: stack.append(.tuple(PickleList()))                      // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(PickleList(try popMark())))           // TUPLE
-            case 0x85: stack.append(.tuple(PickleList([try pop()])))             // TUPLE1
+                try push(.float(v))
+            case 0x58: try push(.string(try utf8(try readBytes(try readLength(4)))))  // BINUNICODE
+            case 0x8C: try push(.string(try utf8(try readBytes(try readLength(1)))))  // SHORT_BINUNICODE
+            case 0x8D: try push(.string(try utf8(try readBytes(try readLength(8)))))  // BINUNICODE8
+            case 0x54: try push(.string(String(decoding: try readBytes(try readLength(4)), as: UTF8.self)))  // BINSTRING
+            case 0x55: try push(.string(String(decoding: try readBytes(try readLength(1)), as: UTF8.self)))  // SHORT_BINSTRING
+            case 0x42: try push(.bytes(try readBytes(try readLength(4))))   // BINBYTES
+            case 0x43: try push(.bytes(try readBytes(try readLength(1))))   // SHORT_BINBYTES
+            case 0x8E, 0x96: try push(.bytes(try readBytes(try readLength(8))))  // BINBYTES8, BYTEARRAY8
+            case 0x29: try push(.tuple(PickleList()))                      // EMPTY_TUPLE
+            case 0x74: try push(try container(try popMark(), tuple: true))           // TUPLE
+            case 0x85: try push(.tuple(PickleList([try pop()])))             // TUPLE1
             case 0x86: // TUPLE2
                 let b = try pop(), a = try pop()
-                stack.append(.tuple(PickleList([a, b])))
+                try push(.tuple(PickleList([a, b])))
             case 0x87: // TUPLE3
                 let c = try pop(), b = try pop(), a = try pop()
-                stack.append(.tuple(PickleList([a, b, c])))
-            case 0x5D: stack.append(.list(PickleList()))             // EMPTY_LIST
-            case 0x6C: stack.append(.list(PickleList(try popMark())))  // LIST
+                try push(.tuple(PickleList([a, b, c])))
+            case 0x5D: try push(.list(PickleList()))             // EMPTY_LIST
+            case 0x6C: try push(try container(try popMark(), tuple: false))  // LIST
             case 0x61: // APPEND
                 let v = try pop()
                 guard case let .list(list) = try top() else { throw fail("APPEND to \(try top().summary)") }
+                try meter.grew(by: 1)
                 list.items.append(v)
             case 0x65: // APPENDS
                 let items = try popMark()
                 guard case let .list(list) = try top() else { throw fail("APPENDS to \(try top().summary)") }
+                try meter.grew(by: items.count)
                 list.items.append(contentsOf: items)
-            case 0x8F: stack.append(.list(PickleList()))             // EMPTY_SET (kept as a list)
+            case 0x8F: try push(.list(PickleList()))             // EMPTY_SET (kept as a list)
             case 0x90: // ADDITEMS
                 let items = try popMark()
                 guard case let .list(list) = try top() else { throw fail("ADDITEMS to \(try top().summary)") }
+                try meter.grew(by: items.count)
                 list.items.append(contentsOf: items)
-            case 0x91: stack.append(.list(PickleList(try popMark())))  // FROZENSET (kept as a list)
-            case 0x7D: stack.append(.dict(PickleDict()))             // EMPTY_DICT
+            case 0x91: try push(try container(try popMark(), tuple: false))  // FROZENSET (kept as a list)
+            case 0x7D: try push(.dict(PickleDict()))             // EMPTY_DICT
             case 0x64: // DICT
-                let items = try popMark()
-                guard items.count % 2 == 0 else { throw fail("DICT with an odd number of items") }
                 let dict = PickleDict()
-                for i in stride(from: 0, to: items.count, by: 2) { dict.set(items[i], items[i + 1]) }
-                stack.append(.dict(dict))
+                try insert(try popMark(), into: dict)
+                try push(.dict(dict))
             case 0x73: // SETITEM
                 let value = try pop(), key = try pop()
                 guard case let .dict(dict) = try top() else { throw fail("SETITEM on \(try top().summary)") }
-                dict.set(key, value)
+                try insert([key, value], into: dict)
             case 0x75: // SETITEMS
                 let items = try popMark()
-                guard items.count % 2 == 0 else { throw fail("SETITEMS with an odd number of items") }
                 guard case let .dict(dict) = try top() else { throw fail("SETITEMS on \(try top().summary)") }
-                for i in stride(from: 0, to: items.count, by: 2) { dict.set(items[i], items[i + 1]) }
+                try insert(items, into: dict)
             case 0x63: // GLOBAL
                 let module = try readLine(), name = try readLine()
-                stack.append(try resolveGlobal(module, name))
+                try push(try resolveGlobal(module, name))
             case 0x93: // STACK_GLOBAL
                 let name = try pop(), module = try pop()
                 guard let n = name.stringValue, let m = module.stringValue else { throw fail("STACK_GLOBAL needs two strings") }
-                stack.append(try resolveGlobal(m, n))
+                try push(try resolveGlobal(m, n))
             case 0x52: // REDUCE
                 let args = try pop(), callable = try pop()
                 guard let items = args.tupleItems else { throw fail("REDUCE arguments are \(args.summary), not a tuple") }
-                stack.append(try apply(callable, items))
+                try push(try apply(callable, items))
             case 0x81: // NEWOBJ
                 let args = try pop(), cls = try pop()
                 guard let items = args.tupleItems else { throw fail("NEWOBJ arguments are \(args.summary)") }
-                stack.append(try apply(cls, items))
+                try push(try apply(cls, items))
             case 0x92: // NEWOBJ_EX
                 let kwargs = try pop(), args = try pop(), cls = try pop()
                 guard let items = args.tupleItems, case let .dict(kw) = kwargs, kw.entries.isEmpty else {
                     throw fail("NEWOBJ_EX with keyword arguments")
                 }
-                stack.append(try apply(cls, items))
+                try push(try apply(cls, items))
             case 0x62: // BUILD
                 let state = try pop()
                 switch try top() {
@@ -355,7 +324,7 @@ public struct Unpickler {
                 default: throw fail("BUILD on \(try top().summary)")
                 }
             case 0x51: // BINPERSID
-                stack.append(try persistentLoad(try pop()))
+                try push(try persistentLoad(try pop()))
             case 0x71: try memoPut(Int(try readByte()))              // BINPUT
             case 0x72: try memoPut(Int(try readUInt(4)))             // LONG_BINPUT
             case 0x94: try memoPut(memo.count)                       // MEMOIZE
@@ -363,12 +332,12 @@ public struct Unpickler {
                 let line = try readLine()
                 guard let i = Int(line) else { throw fail("bad PUT index") }
                 try memoPut(i)
-            case 0x68: stack.append(try memoGet(Int(try readByte())))   // BINGET
-            case 0x6A: stack.append(try memoGet(Int(try readUInt(4))))  // LONG_BINGET
+            case 0x68: try pushExisting(try memoGet(Int(try readByte())))   // BINGET
+            case 0x6A: try pushExisting(try memoGet(Int(try readUInt(4))))  // LONG_BINGET
             case 0x67: // GET (text)
                 let line = try readLine()
                 guard let i = Int(line) else { throw fail("bad GET index") }
-                stack.append(try memoGet(i))
+                try pushExisting(try memoGet(i))
             default:
                 throw fail(String(format: "unsupported opcode 0x%02x", op))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 
 /// Finding image files in folder trees and mapping them to mirrored output paths (used by the batch runner).
 public enum ImageFiles {
@@ -10,36 +11,67 @@ public enum ImageFiles {
 
     /// The image files under `root`, recursively, sorted by relative path; a file root gives itself.
     /// Hidden files and folders (names starting with ".") are skipped, as is the folder `excluding` and its contents.
+    /// Each folder is walked once, even when links reach it twice; a link back into a folder being walked
+    /// (a cycle) is skipped and named once on standard error.
     /// - Throws: `ImageError.io` when `root` does not exist or a folder cannot be read.
     public static func discover(_ root: URL, excluding: URL? = nil) throws -> [URL] {
+        let (files, skipped) = try scan(root, excluding: excluding)
+        for note in skipped { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
+        return files
+    }
+
+    /// `discover` without printing: the files, and one line for each folder skipped because a link led
+    /// back to a folder already walked.
+    public static func scan(_ root: URL, excluding: URL? = nil) throws -> (files: [URL], skipped: [String]) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir) else {
             throw ImageError.io(file: root.path, message: "no such file or folder")
         }
-        guard isDir.boolValue else { return [root] }
-        let skip = excluding.map { FileSystem.resolved($0.path) }
-        var found: [(String, URL)] = []
-        try walk(root, relative: "", skip: skip, into: &found)
-        return found.sorted { $0.0 < $1.0 }.map(\.1)
+        guard isDir.boolValue else { return ([root], []) }
+        var walk = FolderWalk(skip: excluding.map { FileSystem.resolved($0.path) })
+        try walk.visit(root, relative: "")
+        return (walk.found.sorted { $0.0 < $1.0 }.map(\.1), walk.skipped)
     }
 
-    private static func walk(_ folder: URL, relative: String, skip: String?, into found: inout [(String, URL)]) throws {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw ImageError.io(file: folder.path, message: "cannot list folder: \(error.localizedDescription)")
+    /// One recursive walk: the folders seen (by device and inode), the files found, the links skipped.
+    private struct FolderWalk {
+        struct FolderID: Hashable { let device: UInt64, inode: UInt64 }
+        let skip: String?
+        var seen: [FolderID: String] = [:]
+        var found: [(String, URL)] = []
+        var skipped: [String] = []
+
+        static func id(_ path: String) -> FolderID? {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            return FolderID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         }
-        for name in names where !name.hasPrefix(".") {
-            let url = folder.appendingPathComponent(name)
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
-            if isDir.boolValue {
-                if let skip, FileSystem.resolved(url.path) == skip { continue }
-                try walk(url, relative: rel, skip: skip, into: &found)
-            } else if isImage(url) {
-                found.append((rel, url))
+
+        mutating func visit(_ folder: URL, relative: String) throws {
+            if let id = FolderWalk.id(folder.path) {
+                if let first = seen[id] {
+                    skipped.append("skipping \(folder.path): a link to \(first), which is already searched (a folder cycle or a repeated link)")
+                    return
+                }
+                seen[id] = folder.path
+            }
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            } catch {
+                throw ImageError.io(file: folder.path, message: "cannot list folder: \(error.localizedDescription)")
+            }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let url = folder.appendingPathComponent(name)
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    if let skip, FileSystem.resolved(url.path) == skip { continue }
+                    try visit(url, relative: rel)
+                } else if ImageFiles.isImage(url) {
+                    found.append((rel, url))
+                }
             }
         }
     }

@@ -47,6 +47,9 @@ public enum RecipeParser {
     public static func parse(_ text: String, file: URL, environment: RecipeEnvironment = RecipeEnvironment(),
                              inputOverride: URL? = nil, outputOverride: URL? = nil) throws -> Recipe {
         var issues: [RecipeIssue] = []
+        if let (line, message) = YAMLDepthCheck.problem(in: text) {
+            throw RecipeError(file: file.path, issues: [RecipeIssue(line: line, column: 1, message: message)])
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

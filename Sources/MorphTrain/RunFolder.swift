@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import MorphCheckpoint
 import MorphModels
 import MorphNN
@@ -15,7 +16,8 @@ import MorphTensor
 ///     RUN/checkpoints/latest                  JSON naming the iteration of the complete latest set
 ///
 /// Every file is written to a temporary name in its folder and renamed into place, so an interrupted
-/// write never leaves a torn file, and `latest` is written last, after the files it vouches for.
+/// write never leaves a torn file; a checkpoint set is staged whole before any of it replaces the
+/// previous one (`CheckpointSet`), so `latest` always names a complete set, even after `kill -9`.
 public struct RunFolder {
     /// The run's root folder.
     public let root: URL
@@ -51,14 +53,8 @@ public struct RunFolder {
     /// Writes `data` to `url` through a temporary file in the same folder and a rename.
     /// - Throws: `TrainError.io` naming the file.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do { try data.write(to: temp) } catch {
-            throw TrainError.io(file: url.path, "cannot write: \(error.localizedDescription)")
-        }
-        if rename(temp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw TrainError.io(file: url.path, "cannot move the written file into place: \(reason)")
+        do { try FileSystem.write(data, to: url) } catch let failure as FileSystem.WriteFailure {
+            throw TrainError.io(file: url.path, failure.message)
         }
     }
 
@@ -135,6 +131,7 @@ struct RunCheckpoint {
         if let epochTag { tags.append(String(epochTag)) }
         let stamp = ["morph.iteration": String(position.iteration), "morph.epoch": String(position.epoch)]
         let averages = Dictionary(model.averages.map { ($0.network, $0.ema) }, uniquingKeysWith: { a, _ in a })
+        var set = CheckpointSet(run: run)
         for (name, net, spec) in model.networks {
             var metadata = RunCheckpoint.architectureMetadata(spec)
             metadata.merge(stamp) { a, _ in a }
@@ -146,7 +143,7 @@ struct RunCheckpoint {
                 metadata["morph.ema_decay"] = String(ema.decay)
             }
             let data = try SafeTensors.serialize(entries, metadata: metadata)
-            for tag in tags { try RunFolder.writeAtomically(data, to: run.network(name, tag: tag)) }
+            for tag in tags { set.add(data, as: run.network(name, tag: tag)) }
         }
         var tensors: [(String, Tensor)] = []
         var optimizers: [String: [String: String]] = [:]
@@ -168,14 +165,17 @@ struct RunCheckpoint {
         var metadata = stamp
         metadata[RunCheckpoint.stateKey] = String(decoding: try RunFolder.encode(state), as: UTF8.self)
         let stateData = try SafeTensors.serialize(tensors, metadata: metadata)
-        for tag in tags { try RunFolder.writeAtomically(stateData, to: run.state(tag: tag)) }
-        let marker = try RunFolder.encode(["iteration": position.iteration, "epoch": position.epoch])
-        try RunFolder.writeAtomically(marker, to: run.latestMarker)
+        for tag in tags { set.add(stateData, as: run.state(tag: tag)) }
+        try set.commit(marker: try RunFolder.encode(["iteration": position.iteration, "epoch": position.epoch]))
     }
 
-    /// Restores networks, optimizers, schedules, pools and generators from the `latest` set.
+    /// Restores networks, optimizers, schedules, pools and generators from the `latest` set (after finishing
+    /// an interrupted commit); a run without any checkpoint yet restarts at iteration 0.
     /// - Throws: `TrainError.runState` naming the file that is missing, unreadable or from another iteration.
     func restore(model: TrainableModel, schedules: [(String, LRSchedule)]) throws -> TrainPosition {
+        try CheckpointSet.recover(run)
+        // A run stopped before its first checkpoint starts again from the beginning (its options are saved).
+        guard FileManager.default.fileExists(atPath: run.latestMarker.path) else { return TrainPosition() }
         guard let markerData = try? Data(contentsOf: run.latestMarker),
               let marker = try? JSONDecoder().decode([String: Int].self, from: markerData), let iteration = marker["iteration"] else {
             throw TrainError.runState(file: run.latestMarker.path, "no complete checkpoint to resume from")
