@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
-            "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "MorphSupport", "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "MorphModels", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint"], swiftSettings: fastMath),
-        .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphTensor"], swiftSettings: fastMath),
+        .target(name: "MorphImage", dependencies: ["CVipsShim", "MorphSupport", "MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphTrain", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
@@ -44,7 +44,7 @@ let package = Package(
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
         ], swiftSettings: fastMath),
         .target(name: "MorphOptions", dependencies: [
-            "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            "MorphSupport", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "MorphRecipes", dependencies: [
@@ -54,8 +54,8 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
         ]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions",
-            "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphSupport", "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
+            "MorphOptions", "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.

@@ -35,22 +35,6 @@ public enum KeyRemap {
         return entries.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
     }
 
-    /// Drops `running_mean`, `running_var` and `num_batches_tracked` entries the target model does not have
-    /// (InstanceNorm statistics saved by old PyTorch, which the reference also discards on load).
-    /// Returns the kept entries and the dropped keys.
-    public static func dropUnexpectedNormStats<T>(_ entries: [(String, T)], expected: Set<String>)
-        -> (kept: [(String, T)], dropped: [String]) {
-        var kept: [(String, T)] = []
-        var dropped: [String] = []
-        for entry in entries {
-            let key = entry.0
-            let isStat = key.hasSuffix(".running_mean") || key.hasSuffix(".running_var")
-                || key.hasSuffix(".num_batches_tracked") || key == "num_batches_tracked"
-            if isStat && !expected.contains(key) { dropped.append(key) } else { kept.append(entry) }
-        }
-        return (kept, dropped)
-    }
-
     // MARK: ESRGAN, xinntao/ESRGAN RRDBNet_arch.py names
 
     /// True when keys use the `RRDB_trunk` / `trunk_conv` names of the ESRGAN repository.

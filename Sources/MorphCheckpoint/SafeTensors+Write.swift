@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import MorphTensor
 
 extension SafeTensors {
@@ -67,17 +68,8 @@ extension SafeTensors {
 
     /// Writes `bytes` to a hidden temporary file beside `url`, then renames it over `url`.
     static func writeAtomically(_ bytes: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try bytes.write(to: temp)
-        } catch {
-            throw CheckpointError.io(file: url.path, reason: "cannot write: \(error.localizedDescription)")
-        }
-        if rename(temp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw CheckpointError.io(file: url.path, reason: "cannot move the written file into place: \(reason)")
+        do { try FileSystem.write(bytes, to: url) } catch let failure as FileSystem.WriteFailure {
+            throw CheckpointError.io(file: url.path, reason: failure.message)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 
 /// Finding image files in folder trees and mapping them to mirrored output paths (used by the batch runner).
 public enum ImageFiles {

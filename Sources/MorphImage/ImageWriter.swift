@@ -1,5 +1,6 @@
 import Foundation
 import CVipsShim
+import MorphSupport
 
 /// How an image is written.
 public struct SaveOptions {
@@ -34,6 +35,18 @@ public enum ImageWriter {
             throw ImageError.outputIsInput(file: dest.path)
         }
         let saveable = try prepare(image, for: format, file: dest.path)
+        let folder = dest.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ImageError.io(file: dest.path, message: "output folder \(folder) does not exist")
+        }
+        do { try write(saveable, format: format, options: options, to: dest) } catch let failure as FileSystem.WriteFailure {
+            throw ImageError.io(file: dest.path, message: failure.message)
+        }
+    }
+
+    /// Encodes `saveable` as `format` into a temporary file renamed over `dest`.
+    static func write(_ saveable: VipsImage, format: ImageFormat, options: SaveOptions, to dest: URL) throws {
         try FileSystem.writeAtomically(to: dest) { temp in
             let strip: Int32 = options.stripMetadata ? 1 : 0
             let q = Int32(min(max(options.quality, 1), 100))
@@ -61,65 +74,5 @@ public enum ImageWriter {
             out = try out.extractBands(0, count: out.bands - 1)
         }
         return out
-    }
-}
-
-/// File-system helpers: same-file checks and atomic replacement.
-enum FileSystem {
-    private static var counter = 0
-    private static let lock = NSLock()
-
-    /// Whether two paths name the same file (same device and inode, or the same resolved path).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        if stat(a, &sa) == 0, stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
-        return resolved(a) == resolved(b)
-    }
-
-    /// The absolute path with symlinks resolved in the existing part (the folder for a new file).
-    static func resolved(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        if let real = realpath(url.path, nil) {
-            defer { free(real) }
-            return String(cString: real)
-        }
-        let dir = url.deletingLastPathComponent().path
-        if let real = realpath(dir, nil) {
-            defer { free(real) }
-            return URL(fileURLWithPath: String(cString: real)).appendingPathComponent(url.lastPathComponent).path
-        }
-        return url.path
-    }
-
-    /// A fresh hidden temporary path next to `dest`, with the same extension.
-    static func temporaryPath(near dest: URL, suffix: String? = nil) -> String {
-        lock.lock()
-        counter += 1
-        let n = counter
-        lock.unlock()
-        let ext = suffix ?? dest.pathExtension
-        let name = ".\(dest.deletingPathExtension().lastPathComponent).morph-\(getpid())-\(n).tmp.\(ext)"
-        return dest.deletingLastPathComponent().appendingPathComponent(name).path
-    }
-
-    /// Runs `write` on a temporary path in `dest`'s folder, then renames it over `dest`; removes the temporary on failure.
-    static func writeAtomically(to dest: URL, _ write: (String) throws -> Void) throws {
-        let dir = dest.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ImageError.io(file: dest.path, message: "output folder \(dir) does not exist")
-        }
-        let temp = temporaryPath(near: dest)
-        do {
-            try write(temp)
-        } catch {
-            unlink(temp)
-            throw error
-        }
-        guard rename(temp, dest.path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temp)
-            throw ImageError.io(file: dest.path, message: "rename failed: \(message)")
-        }
     }
 }

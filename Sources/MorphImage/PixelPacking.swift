@@ -101,7 +101,7 @@ enum PixelPacking {
             let r = rgb + y * width, g = r + planeStride, b = g + planeStride
             let row = out + y * width * bands
             if bands <= 2 {
-                for x in 0..<width { row[x * bands] = quantize(0.299 * r[x] + 0.587 * g[x] + 0.114 * b[x]) }
+                for x in 0..<width { row[x * bands] = quantize(Luma.rec601(r[x], g[x], b[x])) }
             } else {
                 for x in 0..<width {
                     let p = row + x * bands

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import CVipsShim
 import MorphTensor
 

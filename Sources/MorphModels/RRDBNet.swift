@@ -138,11 +138,29 @@ public final class ResidualDenseBlock: Module {
     }
 
     /// `x + 0.2 · conv5(concat(x, x1, x2, x3, x4))` with `xk = LReLU(convk(concat(x, …, xk−1)))`.
+    ///
+    /// Inference on one image (nothing to record) writes each `xk` straight into its channel slice of one buffer,
+    /// with the LeakyReLU fused into the conv, so no concat copy remains.
     public func forward(_ x: Tensor) throws -> Tensor {
+        let recording = GradMode.isEnabled && (x.requiresGrad || convs.contains { $0.weight.requiresGrad })
+        if !recording && x.rank == 4 && x.shape[0] == 1 { return try denseInference(x) }
         var features = [x]
         for conv in convs.dropLast() {
             features.append(try conv(Tensor.concat(features, dim: 1)).leakyReLU(0.2))
         }
         return try convs[4](Tensor.concat(features, dim: 1)) * 0.2 + x
+    }
+
+    private func denseInference(_ x: Tensor) throws -> Tensor {
+        let feat = x.shape[1], growth = convs[0].weight.shape[0]
+        let buffer = Tensor(zeros: [1, feat + 4 * growth, x.shape[2], x.shape[3]], zeroed: false)
+        try buffer.channelView(0..<feat).data.update(from: x.data, count: x.count)
+        for (k, conv) in convs.dropLast().enumerated() {
+            let input = try buffer.channelView(0..<(feat + k * growth))
+            let output = try buffer.channelView((feat + k * growth)..<(feat + (k + 1) * growth))
+            try input.conv2d(weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
+                             dilation: conv.dilation, activation: .leakyReLU(0.2), into: output)
+        }
+        return try convs[4](buffer) * 0.2 + x
     }
 }

@@ -28,6 +28,11 @@ public final class Conv2d: Module, WeightedLayer {
     public func forward(_ x: Tensor) throws -> Tensor {
         try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
     }
+
+    /// `activation(forward(x))`, fused into the convolution's output pass when nothing is recorded.
+    public func forward(_ x: Tensor, activation: ConvActivation) throws -> Tensor {
+        try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, activation: activation)
+    }
 }
 
 /// A transposed 2-D convolution (PyTorch `nn.ConvTranspose2d`, groups 1, square kernel).

@@ -22,10 +22,28 @@ public final class Sequential: Module {
         layers.enumerated().map { (String($0.offset), $0.element) }
     }
 
+    /// Runs the layers in order; a `Conv2d` followed by ReLU, LeakyReLU or PReLU runs as one fused convolution
+    /// (the same values; fused only when nothing is recorded, see `Tensor.conv2d(…, activation:)`).
     public func forward(_ x: Tensor) throws -> Tensor {
-        var y = x
-        for layer in layers { y = try layer.forward(y) }
+        var y = x, i = 0
+        while i < layers.count {
+            if i + 1 < layers.count, let conv = layers[i] as? Conv2d, let activation = Sequential.fusable(layers[i + 1]) {
+                y = try conv.forward(y, activation: activation)
+                i += 2
+            } else {
+                y = try layers[i].forward(y)
+                i += 1
+            }
+        }
         return y
+    }
+
+    /// The fused form of an activation layer, or nil for any other layer.
+    static func fusable(_ layer: Module) -> ConvActivation? {
+        if layer is ReLU { return .relu }
+        if let leaky = layer as? LeakyReLU { return .leakyReLU(leaky.slope) }
+        if let prelu = layer as? PReLU { return .prelu(prelu.weight) }
+        return nil
     }
 }
 

@@ -5,7 +5,6 @@ import MorphNN
 import MorphTrain
 
 /// The enums of the modules below that options parse directly, by their raw values.
-extension Direction: ExpressibleByArgument {}
 extension NormStatisticsMode: ExpressibleByArgument {}
 extension GeneratorArch: ExpressibleByArgument {}
 extension DiscriminatorArch: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MorphInference
+import MorphModels
 
 /// The image commands whose options a recipe step takes.
 public enum ImageCommand: String, CaseIterable, Sendable {
@@ -32,8 +33,7 @@ public enum ImageCommand: String, CaseIterable, Sendable {
         case .upscale: text = UpscaleOptions.message(for: error)
         case .inpaint: text = InpaintOptions.message(for: error)
         }
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+        return OptionNames.oneLine(text)
     }
 }
 
@@ -71,7 +71,7 @@ public enum ImageCommandOptions {
     }
 
     /// Which generator of a CycleGAN run folder (`--direction`; AtoB for upscale and inpaint).
-    public var direction: Direction {
+    public var direction: TranslationDirection {
         if case let .translate(o) = self { return o.direction }
         return .aToB
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MorphSupport
 
 /// The named arguments of an ArgumentParser group by long name (as its JSON help dump lists them): which take a
 /// value, which are flags, which repeat. A recipe step turns its keys into the command line with them.
@@ -34,5 +35,11 @@ public struct OptionNames: Equatable {
                 if let list = argument["allValues"] as? [String] { for name in names { values[name] = list } }
             }
         }
+    }
+
+    /// The first line of an ArgumentParser message, without its "Error: " prefix.
+    static func oneLine(_ message: String) -> String {
+        let line = ErrorText.firstLine(message)
+        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
     }
 }

@@ -77,7 +77,7 @@ public struct TrainArguments: ParsableArguments {
     @Flag(help: "Do not flip images horizontally.")
     public var noFlip = false
     @Option(help: "Translation direction.")
-    public var direction: TranslationDirection = .AtoB
+    public var direction: TranslationDirection = .aToB
     @Flag(help: "Take images in order (and B with A's index) instead of shuffling.")
     public var serialBatches = false
     @Option(help: "Use at most this many images of each folder.")

@@ -37,7 +37,6 @@ extension TrainModelKind {
         case .sr: text = SRTrainArguments.message(for: error)
         case .inpaint: text = InpaintTrainArguments.message(for: error)
         }
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+        return OptionNames.oneLine(text)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MorphInference
+import MorphModels
 
 /// Every option of `morph translate`, which a recipe's translate step takes by the same names.
 public struct TranslateOptions: ParsableArguments {
@@ -11,7 +12,7 @@ public struct TranslateOptions: ParsableArguments {
     @OptionGroup public var tiling: TilingOptions
 
     @Option(help: "Which generator of a CycleGAN run folder: AtoB (G_A) or BtoA (G_B).")
-    public var direction: Direction = .aToB
+    public var direction: TranslationDirection = .aToB
 
     @Flag(help: "Evaluation mode: running statistics, no dropout.")
     public var eval = false

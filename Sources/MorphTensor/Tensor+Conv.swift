@@ -90,8 +90,9 @@ extension Tensor {
     ///
     /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), and stride-1
     /// kernels with few output channels as the transposed op of the swapped conv (see `ConvAlgorithm`).
+    /// `activation` is applied as the output is written (after the bias).
     static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor, bias: Tensor? = nil,
-                            algorithm: ConvAlgorithm = .auto) {
+                            algorithm: ConvAlgorithm = .auto, activation: FusedActivation = .none) {
         let cout = weight.shape[0], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
         let batch = input.shape[0]
@@ -99,18 +100,19 @@ extension Tensor {
         case .winograd:
             Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
                                pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
-                               bias: bias.map { UnsafePointer($0.data) }, dst: output.data, outH: geo.outH, outW: geo.outW)
+                               bias: bias.map { UnsafePointer($0.data) }, activation: activation, dst: output.data,
+                               outH: geo.outH, outW: geo.outW)
             return
         case .swapped:
             output.fill(0)
             convInputGradient(input, weight: flippedTransposed(weight), geometry: geo.swapped(outputChannels: cout),
                               batch: batch, into: output, algorithm: .im2col)
-            if let bias { addChannelBias(output, bias) }
+            biasAndActivation(output, bias, activation)
             return
         case .auto, .im2col:
             break
         }
-        defer { if let bias { addChannelBias(output, bias) } }
+        defer { biasAndActivation(output, bias, activation) }
         if geo.isPointwise {
             for n in 0..<batch {
                 BLAS.sgemm(m: cout, n: outPixels, k: k, a: weight.data, lda: k, b: input.data + n * inPlane, ldb: outPixels,

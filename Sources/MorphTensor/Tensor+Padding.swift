@@ -6,6 +6,9 @@ public enum PaddingMode: String, Sendable, CaseIterable {
     case reflect
     /// The edge value repeated (PyTorch `ReplicationPad2d`).
     case replicate
+    /// The mirror image without repeating the edge, going on reflecting past the far edge (numpy's `reflect`): pads
+    /// may be any length; a side of one pixel is repeated.
+    case reflectRepeating
 }
 
 extension Tensor {
@@ -26,9 +29,9 @@ extension Tensor {
                 throw TensorError.invalidArgument(op: "padded",
                     "reflect padding (left \(left), right \(right), top \(top), bottom \(bottom)) must be smaller than the input size \(h)×\(w) of shape \(shape)")
             }
-        case .replicate:
+        case .replicate, .reflectRepeating:
             guard h > 0, w > 0 || (left == 0 && right == 0) else {
-                throw TensorError.invalidArgument(op: "padded", "replicate padding of an empty plane, shape \(shape)")
+                throw TensorError.invalidArgument(op: "padded", "\(mode.rawValue) padding of an empty plane, shape \(shape)")
             }
         }
         let oh = h + top + bottom, ow = w + left + right
@@ -80,7 +83,10 @@ extension Tensor {
             switch mode {
             case .zeros: return -1
             case .replicate: return i < 0 ? 0 : size - 1
-            case .reflect: return i < 0 ? -i : 2 * (size - 1) - i
+            case .reflect, .reflectRepeating:
+                guard size > 1 else { return 0 }
+                let period = 2 * (size - 1), r = (i % period + period) % period
+                return r < size ? r : period - r
             }
         }
     }

@@ -10,18 +10,30 @@ public final class TensorStorage {
     public let pointer: UnsafeMutablePointer<Float>
     /// Number of `Float`s in the buffer.
     public let count: Int
-    /// Floats actually reserved (the pool's size class), at least `count`.
+    /// Floats actually reserved (the pool's size class), at least `count`; 0 for a view.
     let capacity: Int
+    /// For a view, the storage whose memory it shares (kept alive by the view).
+    let owner: TensorStorage?
 
     /// Allocates `count` floats, zero-filled when `zeroed` is true.
     public init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "negative storage size")
         self.count = count
         (pointer, capacity) = BufferPool.shared.take(count)
+        owner = nil
         if zeroed { pointer.initialize(repeating: 0, count: count) }
     }
 
-    deinit { BufferPool.shared.give(pointer, capacity: capacity) }
+    /// A view of `count` floats of `owner` from `offset` on: writes through it change `owner`.
+    public init(viewOf owner: TensorStorage, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= owner.count, "view outside its storage")
+        self.owner = owner
+        self.count = count
+        capacity = 0
+        pointer = owner.pointer + offset
+    }
+
+    deinit { if owner == nil { BufferPool.shared.give(pointer, capacity: capacity) } }
 
     /// The buffer as a mutable buffer pointer.
     @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {

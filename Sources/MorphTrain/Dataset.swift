@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphModels
 import MorphTensor
 
 /// One training example or batch: the A and B images, `[N, 3, H, W]` in [−1, 1].
@@ -61,7 +62,7 @@ public struct UnalignedDataset: PairDataset {
         }
         let fa = try DatasetFiles.images(a, limit: options.maxDatasetSize)
         let fb = try DatasetFiles.images(b, limit: options.maxDatasetSize)
-        (filesA, filesB) = options.direction == .AtoB ? (fa, fb) : (fb, fa)
+        (filesA, filesB) = options.direction == .aToB ? (fa, fb) : (fb, fa)
         preprocessing = Preprocessing(options: options)
         serial = options.serialBatches
     }
@@ -108,7 +109,7 @@ public struct AlignedDataset: PairDataset {
         let right = try ab.cropped(x: half, y: 0, width: ab.width - half, height: ab.height)
         let p = preprocessing.params(width: half, height: ab.height, rng: &rng)
         var a = try preprocessing.apply(left, p), b = try preprocessing.apply(right, p)
-        if direction == .BtoA { swap(&a, &b) }
+        if direction == .bToA { swap(&a, &b) }
         return ImagePair(a: a, b: b, pathA: url.path, pathB: url.path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import MorphCheckpoint
 import MorphModels
 import MorphNN
@@ -52,14 +53,8 @@ public struct RunFolder {
     /// Writes `data` to `url` through a temporary file in the same folder and a rename.
     /// - Throws: `TrainError.io` naming the file.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do { try data.write(to: temp) } catch {
-            throw TrainError.io(file: url.path, "cannot write: \(error.localizedDescription)")
-        }
-        if rename(temp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw TrainError.io(file: url.path, "cannot move the written file into place: \(reason)")
+        do { try FileSystem.write(data, to: url) } catch let failure as FileSystem.WriteFailure {
+            throw TrainError.io(file: url.path, failure.message)
         }
     }
 

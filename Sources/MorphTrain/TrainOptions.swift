@@ -36,11 +36,6 @@ public enum PreprocessMode: String, CaseIterable, Codable, Sendable {
     case resize_and_crop, crop, scale_width, scale_width_and_crop, none
 }
 
-/// `--direction`: which side of the data is the input.
-public enum TranslationDirection: String, CaseIterable, Codable, Sendable {
-    case AtoB, BtoA
-}
-
 extension NormKind: Codable, @unchecked Sendable {}
 extension InitType: Codable {}
 extension LRPolicy: Codable {}
@@ -88,7 +83,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var cropSize: Int = 256
     public var preprocess: PreprocessMode = .resize_and_crop
     public var noFlip: Bool = false
-    public var direction: TranslationDirection = .AtoB
+    public var direction: TranslationDirection = .aToB
     public var serialBatches: Bool = false
     public var maxDatasetSize: Int?
     /// Decoded batches kept ready by the background loader.

@@ -71,8 +71,10 @@ final class PyTorchReaderTests: XCTestCase {
         XCTAssertTrue(ckpt.tensors.allSatisfy { $0.0.hasPrefix("module.") })
         let normalized = ckpt.normalized()
         let wanted = try keys(expected)
-        let (kept, dropped) = KeyRemap.dropUnexpectedNormStats(normalized.tensors, expected: Set(wanted))
-        XCTAssertEqual(dropped, ["model.2.running_mean", "model.2.running_var", "model.2.num_batches_tracked"])
+        // The stale InstanceNorm statistics old PyTorch saved are read as they are (the model drops them on load).
+        let stale = ["model.2.running_mean", "model.2.running_var", "model.2.num_batches_tracked"]
+        XCTAssertEqual(normalized.tensors.map(\.0).filter { !wanted.contains($0) }, stale)
+        let kept = normalized.tensors.filter { !stale.contains($0.0) }
         XCTAssertEqual(kept.map(\.0), wanted)
         for (key, tensor) in kept {
             assertClose(tensor, shape: try expected.tensor(key).shape, try expected.tensor(key).values, rtol: 0, atol: 0, key)

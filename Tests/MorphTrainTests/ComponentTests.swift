@@ -116,11 +116,11 @@ final class ComponentTests: XCTestCase {
             flips.insert(Preprocessing(options: o).params(width: 40, height: 40, rng: &copy).flip)
         }
         XCTAssertEqual(flips, [true, false])
-        o.direction = .BtoA
+        o.direction = .bToA
         var rng = SeededRNG(seed: 1), rng2 = SeededRNG(seed: 1)
         let ab = try AlignedDataset(root: root, options: TrainTestData.tinyPix2Pix()).example(0, rng: &rng)
         var swapped = TrainTestData.tinyPix2Pix()
-        swapped.direction = .BtoA
+        swapped.direction = .bToA
         let ba = try AlignedDataset(root: root, options: swapped).example(0, rng: &rng2)
         XCTAssertEqual(ab.a.values, ba.b.values)
     }

@@ -133,8 +133,5 @@ public struct BatchRunner {
     }
 
     /// One line for an error, without repeating a leading file path the caller adds.
-    public static func describe(_ error: Error) -> String {
-        let text = String(describing: error)
-        return text.split(separator: "\n").first.map(String.init) ?? text
-    }
+    public static func describe(_ error: Error) -> String { ErrorText.firstLine(of: error) }
 }

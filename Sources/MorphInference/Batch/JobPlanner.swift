@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphSupport
 
 /// Turns the command line's inputs and `-o` into batch jobs, refusing anything that could overwrite an input.
 public enum JobPlanner {
@@ -75,11 +76,7 @@ public enum JobPlanner {
 
     /// The path with symlinks resolved in its existing part.
     static func resolved(_ url: URL) -> String {
-        var dir = url.deletingLastPathComponent()
-        if let real = realpath(dir.path, nil) {
-            dir = URL(fileURLWithPath: String(cString: real))
-            free(real)
-        }
-        return dir.appendingPathComponent(url.lastPathComponent).standardizedFileURL.path
+        let dir = FileSystem.resolved(url.deletingLastPathComponent().path)
+        return URL(fileURLWithPath: dir).appendingPathComponent(url.lastPathComponent).standardizedFileURL.path
     }
 }

@@ -10,18 +10,14 @@ public final class LoadedModel {
     public let model: MorphModel
     /// The checkpoint it came from.
     public let file: URL
-    /// The architecture as detected (or read from `morph.*` metadata).
-    public let spec: ArchitectureSpec
     /// The registry configuration the network was built from.
     public let configuration: RegistryConfiguration
     /// The normalized state dict that was loaded (kept so copies of the model can be made for parallel jobs).
     let stateDict: [String: Tensor]
 
-    init(model: MorphModel, file: URL, spec: ArchitectureSpec, configuration: RegistryConfiguration,
-         stateDict: [String: Tensor]) {
+    init(model: MorphModel, file: URL, configuration: RegistryConfiguration, stateDict: [String: Tensor]) {
         self.model = model
         self.file = file
-        self.spec = spec
         self.configuration = configuration
         self.stateDict = stateDict
     }
@@ -33,7 +29,7 @@ public final class LoadedModel {
     public func copy() throws -> LoadedModel {
         let fresh = try ArchitectureRegistry.build(configuration.name, options: configuration.options)
         try fresh.load(stateDict: stateDict)
-        return LoadedModel(model: fresh, file: file, spec: spec, configuration: configuration, stateDict: stateDict)
+        return LoadedModel(model: fresh, file: file, configuration: configuration, stateDict: stateDict)
     }
 }
 
@@ -137,7 +133,7 @@ public enum ModelLoader {
         do { try model.load(stateDict: dict) } catch {
             throw PipelineError.model(file: file, "\(error) (architecture \(configuration))")
         }
-        return LoadedModel(model: model, file: url, spec: spec, configuration: configuration, stateDict: dict)
+        return LoadedModel(model: model, file: url, configuration: configuration, stateDict: dict)
     }
 
     /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`
@@ -145,7 +141,7 @@ public enum ModelLoader {
     /// `checkpoints/`), the `latest_` ones first, or the name of a built-in model (`BuiltinModels`).
     /// - Throws: `PipelineError.model` when nothing suitable exists; a name that is neither a file nor a
     ///   built-in gets the list of built-ins.
-    public static func resolve(_ path: String, direction: Direction = .aToB) throws -> URL {
+    public static func resolve(_ path: String, direction: TranslationDirection = .aToB) throws -> URL {
         var url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -167,9 +163,4 @@ public enum ModelLoader {
         }
         throw PipelineError.model(file: path, "folder holds no *\(wanted) or *net_G checkpoint (.pth, .safetensors)")
     }
-}
-
-/// Which generator of a CycleGAN pair translates: A→B (`G_A`) or B→A (`G_B`).
-public enum Direction: String, CaseIterable, Sendable {
-    case aToB = "AtoB", bToA = "BtoA"
 }

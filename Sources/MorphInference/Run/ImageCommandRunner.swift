@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphModels
 
 /// What `morph translate` and `morph upscale` share: plan jobs, load the model, run, summarise.
 public struct ImageCommandRunner {
@@ -14,7 +15,7 @@ public struct ImageCommandRunner {
     /// `--option key=value` overrides.
     public var architectureOptions: [String: String]
     /// Picks G_A or G_B from a CycleGAN run folder.
-    public var direction: Direction
+    public var direction: TranslationDirection
     /// The work on each image.
     public var task: ImageTask
     /// Output, parallelism and tiling settings.
@@ -22,7 +23,7 @@ public struct ImageCommandRunner {
 
     /// Creates a runner.
     public init(inputs: [String], output: String, model: String, arch: String? = nil,
-                architectureOptions: [String: String] = [:], direction: Direction = .aToB, task: ImageTask,
+                architectureOptions: [String: String] = [:], direction: TranslationDirection = .aToB, task: ImageTask,
                 options: ImageRunOptions) {
         self.inputs = inputs
         self.output = output

@@ -151,7 +151,7 @@ public enum ImagePipeline {
             let h = rgb.shape[2], w = rgb.shape[3], n = h * w
             let out = Tensor(zeros: [1, 1, h, w], zeroed: false)
             let r = rgb.data, g = r + n, b = g + n
-            for i in 0..<n { out.data[i] = 0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i] }
+            for i in 0..<n { out.data[i] = Luma.rec601(r[i], g[i], b[i]) }
             return out
         default:
             throw PipelineError.model(file: model.file.path,

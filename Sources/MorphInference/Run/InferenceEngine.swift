@@ -154,24 +154,7 @@ public struct InferenceEngine {
     /// `reflect`; pads longer than the image keep reflecting). A side of one pixel is repeated.
     public static func reflectPad(_ x: Tensor, bottom: Int, right: Int) throws -> Tensor {
         guard bottom > 0 || right > 0 else { return x }
-        let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
-        let ph = h + bottom, pw = w + right
-        let out = Tensor(zeros: [x.shape[0], x.shape[1], ph, pw], zeroed: false)
-        func fold(_ i: Int, _ n: Int) -> Int {
-            guard n > 1 else { return 0 }
-            let period = 2 * (n - 1)
-            let r = i % period
-            return r < n ? r : period - r
-        }
-        let cols = (0..<pw).map { fold($0, w) }
-        let src = x.data, dst = out.data
-        for p in 0..<planes {
-            for y in 0..<ph {
-                let srow = src + (p * h + fold(y, h)) * w, drow = dst + (p * ph + y) * pw
-                for c in 0..<pw { drow[c] = srow[cols[c]] }
-            }
-        }
-        return out
+        return try x.padded(left: 0, right: right, top: 0, bottom: bottom, mode: .reflectRepeating)
     }
 
     /// The top-left `height` × `width` of `x`.

@@ -228,7 +228,7 @@ struct SampleLayout {
                 guard hole[i] != 0 else { continue }
                 let o = y * r.width + x
                 var rgb = (0..<3).map { min(max((out.data[$0 * n + o] + 1) / 2, 0), 1) }
-                if colour == 1 { rgb = [0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]] }
+                if colour == 1 { rgb = [Luma.rec601(rgb[0], rgb[1], rgb[2])] }
                 for c in 0..<colour {
                     let v = (rgb[c] * maxValue).rounded()
                     let k = i * bands + c

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MorphSupport
 
 /// Prints `morph: <cause>` on stderr (the cause already names the file) and returns exit code 2.
 func modelFailure(_ error: Error) -> ExitCode {
@@ -8,7 +9,4 @@ func modelFailure(_ error: Error) -> ExitCode {
 }
 
 /// The first line of an error's description.
-func firstLine(of error: Error) -> String {
-    let text = String(describing: error)
-    return text.split(separator: "\n").first.map(String.init) ?? text
-}
+func firstLine(of error: Error) -> String { ErrorText.firstLine(of: error) }
