@@ -5,7 +5,7 @@
 # Run it there with: tar -xJf fuzz.tar.xz && morph-fuzz/run.sh SECONDS JOBS_PER_HARNESS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$(scripts/fuzz-build.sh)
+BIN=${FUZZ_BIN:-$(scripts/fuzz-build.sh)}   # FUZZ_BIN: pack an already built harness binary
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 B="$STAGE/morph-fuzz"
