@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench fuzz fuzz-bundle
+.PHONY: deps build demo test bench fuzz fuzz-bundle mutants
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,10 @@ test: deps
 
 bench: build
 	.build/release/morph bench
+
+# Mutation check (outside `make test`: one rebuild per mutant): scripts/mutants.tsv lists the spots.
+mutants: deps
+	bash scripts/mutants.sh
 
 # libFuzzer + AddressSanitizer on every loader, FUZZ_SECONDS (default 120) each (scripts/fuzz.sh).
 fuzz: deps
