@@ -22,6 +22,7 @@ for map in $(find "$REL"/ -maxdepth 2 -name module.modulemap) $(find .build/chec
            Modules/*/module.modulemap Modules/*/include/module.modulemap; do
     [ -f "$map" ] && MODULE_FLAGS+=(-Xcc "-fmodule-map-file=$map")
 done
+for map in $(find "$BUILD"/checkouts -path "*/Sources/*/module.modulemap" 2>/dev/null); do MODULE_FLAGS+=(-Xcc "-fmodule-map-file=$map"); done
 for inc in $(find .build/checkouts -path '*/Sources/*/include' -type d 2>/dev/null); do MODULE_FLAGS+=(-Xcc "-I$inc"); done
 # The functions of the unlinked C libraries, each aborting with its name.
 nm "${OBJECTS[@]}" 2>/dev/null | awk '$1 == "U" { sub(/@.*/, "", $2); print $2 }' | sort -u > "$BUILD/undefined.txt"

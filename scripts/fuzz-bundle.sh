@@ -13,11 +13,11 @@ mkdir -p "$B/lib"
 cp "$BIN" "$B/morph-fuzz"
 strip --strip-debug "$B/morph-fuzz"   # keeps the symbol table, so sanitizer reports still name functions
 # The C++ and GCC runtimes (the Swift runtime needs them) and zlib; everything else must come from libc.
-for lib in libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
+for lib in libstdc++.so.6 libgcc_s.so.1 libz.so.1 libfftw3f.so.3; do
     path=$(ldd "$BIN" | awk -v l="$lib" '$1 == l { print $3 }')
     [ -n "$path" ] && cp -L "$path" "$B/lib/"
 done
-unexpected=$(ldd "$BIN" | awk '{print $1}' | grep -v -E '^(linux-vdso|/lib64/ld-linux|libc\.|libm\.|libdl\.|librt\.|libpthread\.|libutil\.|libresolv\.|libstdc\+\+|libgcc_s|libz\.)' || true)
+unexpected=$(ldd "$BIN" | awk '{print $1}' | grep -v -E '^(linux-vdso|/lib64/ld-linux|libc\.|libm\.|libdl\.|librt\.|libpthread\.|libutil\.|libresolv\.|libstdc\+\+|libgcc_s|libz\.|libfftw3f\.)' || true)
 if [ -n "$unexpected" ]; then echo "fuzz-bundle: unexpected shared libraries: $unexpected" >&2; exit 1; fi
 scripts/fuzz-seeds.sh "$B/seeds"
 cp scripts/fuzz-device.sh "$B/run.sh"
