@@ -10,7 +10,7 @@ public enum TrainModelKind: String, CaseIterable, Codable, Sendable {
     case pix2pix
     /// Super-resolution: HR crops, LR made on the fly, L1 (+ perceptual + GAN), weight EMA (`SRModel`).
     case sr
-    /// Inpainting: random holes, gated-convolution generator, L1 + SN-PatchGAN hinge loss (`InpaintModel`).
+    /// Inpainting: random holes, gated or FFC generator, L1 + SN-PatchGAN hinge loss (`InpaintModel`).
     case inpaint
 }
 
@@ -359,10 +359,13 @@ public struct InpaintTrainOptions: Codable, Equatable, Sendable {
     public var discriminatorLayers: Int = 6
     /// Training crops per epoch; images are visited in turn.
     public var cropsPerEpoch: Int = 1000
+    /// The generator (nil: `gated_inpaint`); `ngf` and `nBlocks` configure `ffc` (nil: its defaults).
+    public var netG: InpaintGeneratorArch?
+    public var ngf: Int?, nBlocks: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cnum, maskKind = "mask_kind", lambdaGAN = "lambda_gan", discriminatorLayers = "d_layers"
-        case cropsPerEpoch = "crops_per_epoch"
+        case cropsPerEpoch = "crops_per_epoch", netG = "net_g", ngf, nBlocks = "n_blocks"
     }
 
     /// DeepFill-like defaults.
@@ -372,6 +375,8 @@ public struct InpaintTrainOptions: Codable, Equatable, Sendable {
     /// - Throws: `TrainError.badOption`.
     public func validate(cropSize: Int) throws {
         guard cnum >= 2 else { throw TrainError.badOption(option: "cnum", value: "\(cnum)", "must be at least 2") }
+        if let ngf, ngf < 2 { throw TrainError.badOption(option: "ngf", value: "\(ngf)", "must be at least 2") }
+        if let nBlocks, nBlocks < 0 { throw TrainError.badOption(option: "n-blocks", value: "\(nBlocks)", "must be ≥ 0") }
         guard cropSize >= 8, cropSize % 4 == 0 else {
             throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "must be a multiple of 4, at least 8")
         }
