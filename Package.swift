@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Hot numeric modules are built with bounds checks off in release builds. MorphCheckpoint is NOT:
@@ -11,7 +11,7 @@ let fastMath: [SwiftSetting] = [
 
 let package = Package(
     name: "Morph",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "morph", targets: ["morph"]),
     ],
@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // The web app (`morph serve`); its optional swift-configuration support is left out.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C bridges: no logic lives here.
@@ -27,10 +32,12 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"], path: "Modules/CVipsShim"),
         .systemLibrary(name: "COpenBLAS", path: "Modules/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Modules/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
 
         // Swift modules, each importing only the ones below it (ImportLayeringTests checks every import).
         .target(name: "MorphSupport"),
-        .target(name: "MorphTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "MorphTensor", dependencies: ["COpenBLAS", "CFFTW"], swiftSettings: fastMath),
         .target(name: "MorphNN", dependencies: ["MorphTensor"], swiftSettings: fastMath),
         .target(name: "MorphCheckpoint", dependencies: [
             "MorphSupport", "MorphTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -53,9 +60,14 @@ let package = Package(
         .target(name: "MorphBench", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
         ]),
+        .target(name: "MorphServe", dependencies: [
+            "MorphImage", "MorphModels", "MorphInference",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "morph", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
-            "MorphOptions", "MorphRecipes", "MorphBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MorphOptions", "MorphRecipes", "MorphBench", "MorphServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.
@@ -78,6 +90,11 @@ let package = Package(
             "TestSupport",
         ]),
         .testTarget(name: "LayeringTests"),
+        .testTarget(name: "MorphServeTests", dependencies: [
+            "MorphImage", "MorphTrain", "MorphServe", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -75,6 +75,7 @@ def conv_cases():
 
 def model_cases():
     from gen import models as m
+    from gen import lama_net as lama
 
     def forward(make, shape, train=True):
         def build():
@@ -94,6 +95,7 @@ def model_cases():
                                              train=False)),
         "rrdbnet_x4_64": (True, forward(lambda: m.RRDBNet(3, 3, 4, 64, 23, 32), (1, 3, 64, 64))),
         "srvgg_x4_128": (True, forward(lambda: m.SRVGGNetCompact(3, 3, 64, 32, 4), (1, 3, 128, 128))),
+        "lama_512": (False, forward(lambda: lama.FFCResNetGenerator(), (1, 4, 512, 512), train=False)),
     }
 
 
@@ -101,6 +103,7 @@ def train_cases():
     """One CycleGAN training step (reference optimize_parameters): batch 1, resnet_9blocks, basic D, lsgan,
     cycle + identity losses, image pools of 50, Adam 2e-4."""
     from gen import models as m
+    from gen import lama_net as lama
     from gen import train as t
     import random
 

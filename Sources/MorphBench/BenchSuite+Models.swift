@@ -12,6 +12,7 @@ extension BenchSuite {
                     quick: true, eval: true),
             forward("rrdbnet_x4_64", arch: "rrdbnet", options: [:], input: [1, 3, 64, 64], quick: true),
             forward("srvgg_x4_128", arch: "srvgg", options: ["num_conv": "32"], input: [1, 3, 128, 128], quick: true),
+            forward("lama_512", arch: "lama", options: [:], input: [1, 4, 512, 512], quick: false, eval: true),
         ]
     }
 

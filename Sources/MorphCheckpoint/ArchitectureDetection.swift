@@ -6,13 +6,15 @@ import Foundation
 public enum ArchitectureDetection {
     /// The architectures `detect` recognises, for error messages.
     static let known = "resnet (model.K.conv_block.*), unet (model.model.*), rrdbnet (conv_first + body.N.rdb1.*), "
-        + "srvgg (body.N only), srresnet (conv_first + body.N.conv1), nlayer (model.N convs 4×4), pixel (net.N convs 1×1)"
+        + "srvgg (body.N only), srresnet (conv_first + body.N.conv1), nlayer (model.N convs 4×4), pixel (net.N convs 1×1), "
+        + "lama (model.1.ffc.convl2l + model.K.conv1.ffc.*)"
 
     /// Detects the architecture of a state dict given as key → shape.
     /// - Throws: `CheckpointError.unknownArchitecture` saying what was found and what was expected.
     public static func detect(shapes: [String: [Int]]) throws -> ArchitectureSpec {
         let keys = shapes.keys
         func has(_ k: String) -> Bool { shapes[k] != nil }
+        if has(lamaMarker) { return try lama(shapes) }
         if keys.contains(where: { $0.hasPrefix("model.model.") }) { return try unet(shapes) }
         if keys.contains(where: { $0.contains(".conv_block.") && $0.hasPrefix("model.") }) { return try resnet(shapes) }
         if has("conv_first.weight") && keys.contains(where: { $0.hasPrefix("body.") && $0.contains(".rdb1.") }) {

@@ -101,6 +101,7 @@ public struct Checkpoint {
         }
         var metadata: [String: String] = [:]
         if let wrapper { metadata["morph.wrapper"] = wrapper }
+        if let form = PyTorchCheckpoint.form(of: file.object) { metadata["morph.form"] = form }
         return Checkpoint(tensors: tensors, format: file.layout == .zip ? .pthZip : .pthLegacy,
                           dtypeCounts: counts, metadata: metadata)
     }

@@ -6,7 +6,7 @@ public enum KeyRemap {
     /// Applies the renames that never need the target model: strips `module.` prefixes,
     /// then maps either original ESRGAN naming to BasicSR's RRDBNet names.
     public static func normalize<T>(_ entries: [(String, T)]) -> [(String, T)] {
-        var out = stripModulePrefix(unwrapEMA(entries))
+        var out = selectLamaGenerator(stripModulePrefix(unwrapEMA(entries)))
         let keys = out.map(\.0)
         if isOldArchESRGAN(keys) {
             out = out.map { (oldArchESRGANName($0.0), $0.1) }

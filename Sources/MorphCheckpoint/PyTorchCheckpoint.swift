@@ -112,7 +112,7 @@ public struct PyTorchCheckpoint {
         let pickle = try extract(pklEntry, from: archive, limit: maxPickleBytes, budget: budget)
         let table = StorageTable(file: file)
         var unpickler = Unpickler(data: pickle, file: file, budget: budget, persistentLoad: table.load)
-        let object = try unpickler.load()
+        let object = try TorchScriptModules.naming(archive[prefix + "constants.pkl"] != nil, file: file) { try unpickler.load() }
         var storages: [String: Data] = [:]
         for key in table.order {
             guard let ref = table.refs[key] else { continue }

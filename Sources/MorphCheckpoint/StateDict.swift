@@ -12,6 +12,9 @@ public enum StateDict {
     /// (nil when the top level is itself the state dict). Wrappers may nest (`{'model': {'state_dict': ...}}`).
     /// - Throws: `CheckpointError.malformed` listing the top-level keys when no dict of tensors is found.
     public static func flatten(_ object: PickleValue, file: String) throws -> (wrapper: String?, tensors: [(String, TensorRef)]) {
+        if case let .object(module) = object, TorchScriptModules.isModule(module) {
+            return ("TorchScript module \(module.name)", try TorchScriptModules.tensors(module, file: file))
+        }
         var current = object
         var path: [String] = []
         // A bounded loop, not recursion: each step descends one wrapper level.

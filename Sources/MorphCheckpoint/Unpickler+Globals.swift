@@ -5,7 +5,8 @@ extension Unpickler {
     /// Checks a global against the allow-list; the error names the global when refused.
     func resolveGlobal(_ module: String, _ name: String) throws -> PickleValue {
         let full = "\(module).\(name)"
-        if Unpickler.allowedCallables.contains(full) || Unpickler.opaqueClasses.contains(full) {
+        if Unpickler.allowedCallables.contains(full) || Unpickler.opaqueClasses.contains(full)
+            || Unpickler.isInertClass(module, name) {
             return .global(module: module, name: name)
         }
         if module == "torch", StorageDType(storageName: name) != nil || StorageDType(torchName: name) != nil {
@@ -42,7 +43,7 @@ extension Unpickler {
             guard let dims = args.first?.sequence else { throw fail("torch.Size expects a tuple") }
             return .tuple(PickleList(dims))
         default:
-            if Unpickler.opaqueClasses.contains(full) {
+            if Unpickler.opaqueClasses.contains(full) || Unpickler.isInertClass(module, name) {
                 return .object(PickleObject(module: module, name: name, args: args))
             }
             throw CheckpointError.forbiddenGlobal(file: file, name: full + " (as a callable)")

@@ -72,6 +72,18 @@ public enum ArchitectureRegistry {
             try SNPatchDiscriminator(numInCh: o.int("num_in_ch"), numFeat: o.int("num_feat"),
                                      numLayers: o.int("num_layers"), rng: &rng)
         },
+        Architecture(name: "lama", summary: "LaMa FFCResNetGenerator (defaults: Big-LaMa; n_blocks 9: LaMa-Fourier)",
+                     options: [OptionSpec("input_nc", "4", .int(1...4096)), outputNC, ngf,
+                               OptionSpec("n_downsampling", "3", .int(0...8)), OptionSpec("n_blocks", "18", .int(0...256)),
+                               OptionSpec("ratio", "0.75", .choice(["0", "0.25", "0.5", "0.75"]), aliases: ["ratio_gin"]),
+                               OptionSpec("enable_lfu", "false", .bool),
+                               OptionSpec("add_out_act", "sigmoid", .choice(["sigmoid", "tanh"]))]) { o, rng in
+            let c = LamaConfiguration(inputNC: try o.int("input_nc"), outputNC: try o.int("output_nc"), ngf: try o.int("ngf"),
+                                      nDownsampling: try o.int("n_downsampling"), nBlocks: try o.int("n_blocks"),
+                                      ratio: Double(o.all["ratio"] ?? "") ?? 0.75, enableLFU: try o.bool("enable_lfu"),
+                                      sigmoidOutput: o.all["add_out_act"] != "tanh")
+            return try FFCResNetGenerator(c, rng: &rng)
+        },
     ]
 
     /// The known names, in listing order.

@@ -8,7 +8,7 @@ struct Morph: ParsableCommand {
         commandName: "morph",
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
         subcommands: [TranslateCommand.self, UpscaleCommand.self, InpaintCommand.self, TrainCommand.self, RunCommand.self, InfoCommand.self,
-                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self]
+                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self, ServeCommand.self]
     )
 
     /// Parses and runs; usage errors exit with 2 (the CLI contract), not ArgumentParser's 64.

@@ -34,6 +34,24 @@ final class CheckpointToolsTests: XCTestCase {
             .firstKeys[0].hasPrefix("module.model.1.weight"))
     }
 
+    func testInfoAndConvertNameLamaInEveryForm() throws {
+        let dir = try PipelineFixtures.scratch()
+        for (file, form) in [("lama_form_lightning.ckpt", "lightning"), ("lama_form_torchscript.pt", "torchscript"),
+                             ("lama_form_plain.pth", nil)] {
+            let info = try CheckpointInfo(contentsOf: PipelineFixtures.url(file))
+            XCTAssertEqual(info.architecture, "lama", file)
+            XCTAssertEqual(info.form, form, file)
+            XCTAssertEqual(info.configuration, "ngf 8, 2 downsamplings, 2 FFC blocks, ratio 0.75, LFU off, 4→3, sigmoid output")
+            XCTAssertTrue(info.text.contains("architecture: lama (ngf 8"), info.text)
+            let out = dir.appendingPathComponent(file + ".safetensors")
+            try CheckpointConverter.convert(PipelineFixtures.url(file), to: out)
+            let converted = try Checkpoint.load(contentsOf: out)
+            XCTAssertEqual(converted.metadata["morph.arch"], "lama")
+            XCTAssertFalse(converted.tensors.contains { $0.0.hasPrefix("discriminator.") || $0.0.hasPrefix("generator.") })
+            XCTAssertEqual(try CheckpointInfo(contentsOf: out).architecture, "lama")
+        }
+    }
+
     func testUnknownOrDamagedCheckpointsGiveOneLineErrors() {
         for name in ["ckpt_basic_zip.pth", "ckpt_truncated_zip.pth", "ckpt_not_a_checkpoint.pth"] {
             let url = PipelineFixtures.url(name)

@@ -84,24 +84,27 @@ final class InpaintPipelineTests: XCTestCase {
         let w = 2000, h = 1500
         var hole = [UInt8](repeating: 0, count: w * h)
         for y in 40..<50 { for x in 30..<40 { hole[y * w + x] = 1 } }
-        for y in 250..<256 { for x in 350..<360 { hole[y * w + x] = 1 } }
-        let regions = InpaintPipeline.holeRegions(hole, width: w, height: h)
+        for y in 650..<656 { for x in 950..<960 { hole[y * w + x] = 1 } }
+        let settings = InpaintSettings()
+        let regions = HoleMap.cropRegions(hole, width: w, height: h, settings: settings)
         XCTAssertEqual(regions.count, 2)
         let area = regions.map { $0.width * $0.height }.reduce(0, +)
-        XCTAssertLessThan(area, w * h / 100, "cost follows the holes, not the image")
+        XCTAssertLessThan(area, w * h / 10, "cost follows the holes, not the image")
         for (i, v) in hole.enumerated() where v != 0 {
-            let x = i % w, y = i / w
-            // Every hole pixel sits inside a crop with at least 32 pixels of context where the image allows.
-            let left = min(32, x), right = min(32, w - 1 - x), top = min(32, y), bottom = min(32, h - 1 - y)
+            let x = i % w, y = i / w, m = settings.cropMargin
+            // Every hole pixel sits inside a crop with the margin of context where the image allows.
+            let left = min(m, x), right = min(m, w - 1 - x), top = min(m, y), bottom = min(m, h - 1 - y)
             XCTAssertTrue(regions.contains { x - $0.x >= left && $0.x + $0.width - 1 - x >= right
                                              && y - $0.y >= top && $0.y + $0.height - 1 - y >= bottom },
                           "hole pixel \(x),\(y) has context in a crop")
         }
-        // Holes close together share one crop.
+        // Holes close together share one crop; a small image runs whole.
         var near = [UInt8](repeating: 0, count: w * h)
-        near[100 * w + 100] = 1
-        near[100 * w + 140] = 1
-        XCTAssertEqual(InpaintPipeline.holeRegions(near, width: w, height: h).count, 1)
+        near[1000 * w + 1000] = 1
+        near[1000 * w + 1140] = 1
+        XCTAssertEqual(HoleMap.cropRegions(near, width: w, height: h, settings: settings).count, 1)
+        XCTAssertEqual(HoleMap.cropRegions([0, 1, 0, 0], width: 2, height: 2, settings: settings),
+                       [PixelRect(x: 0, y: 0, width: 2, height: 2)])
     }
 
     func testBadMasksFailAloneAndNameTheMask() throws {

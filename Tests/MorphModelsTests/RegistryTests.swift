@@ -8,7 +8,7 @@ final class RegistryTests: XCTestCase {
     func testListsEveryArchitecture() {
         XCTAssertEqual(ArchitectureRegistry.names, [
             "resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128", "basic", "n_layers", "pixel",
-            "srresnet", "rrdbnet", "srvgg", "unet_discriminator_sn", "vgg_discriminator", "gated_inpaint", "sn_patch",
+            "srresnet", "rrdbnet", "srvgg", "unet_discriminator_sn", "vgg_discriminator", "gated_inpaint", "sn_patch", "lama",
         ])
         for arch in ArchitectureRegistry.architectures {
             XCTAssertFalse(arch.summary.isEmpty, arch.name)

@@ -32,6 +32,11 @@ final class RecipeCommandOptionsTests: XCTestCase {
         "norm-stats": ("tile", { $0.runOptions.inference.normStatistics == .tile }),
         "load-size": ("128", { $0.runOptions.loadSize == 128 }),
         "outscale": ("2.5", { if case let .upscale(o) = $0, case .upscale(2.5) = o.task { return true }; return false }),
+        "strategy": ("resize", { $0.runOptions.inpaint.strategy == .resize }),
+        "crop-margin": ("64", { $0.runOptions.inpaint.cropMargin == 64 }),
+        "crop-trigger": ("512", { $0.runOptions.inpaint.cropTrigger == 512 }),
+        "resize-limit": ("1024", { $0.runOptions.inpaint.resizeLimit == 1024 }),
+        "mask-dilate": ("4", { $0.runOptions.inpaint.maskDilate == 4 }),
     ]
 
     func parse(_ command: ImageCommand, _ extra: String) throws -> RecipeStep {

@@ -11,6 +11,10 @@ public struct CheckpointInfo: Encodable, Equatable {
     public var format: String
     /// The wrapper the state dict was found under (`params_ema`, `state_dict`…), if any.
     public var wrapper: String?
+    /// The form a user would name, when not a plain `torch.save`: `lightning` or `torchscript`.
+    public var form: String?
+    /// A readable configuration, where the architecture has one (LaMa: `Big-LaMa: ngf 64, …`).
+    public var configuration: String?
     /// The detected (or stored) architecture name.
     public var architecture: String
     /// Its options, as text.
@@ -43,6 +47,8 @@ public struct CheckpointInfo: Encodable, Equatable {
         file = path
         format = checkpoint.format.rawValue
         wrapper = checkpoint.metadata["morph.wrapper"]
+        form = checkpoint.metadata["morph.form"]
+        configuration = spec.name == "lama" ? LamaConfiguration(registryOptions: spec.options.mapValues(\.description))?.description : nil
         architecture = spec.name
         options = spec.options.mapValues(\.description)
         registry = (try? RegistryConfiguration(spec: spec, file: path))?.description ?? "(not buildable: \(spec.description))"
@@ -57,8 +63,8 @@ public struct CheckpointInfo: Encodable, Equatable {
     public var text: String {
         var lines = [
             "file:         \(file)",
-            "format:       \(format)" + (wrapper.map { " (state dict under '\($0)')" } ?? ""),
-            "architecture: \(architecture)",
+            "format:       \(format)" + (form.map { ", \($0)" } ?? "") + (wrapper.map { " (state dict under '\($0)')" } ?? ""),
+            "architecture: \(architecture)" + (configuration.map { " (\($0))" } ?? ""),
             "options:      " + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
             "registry:     \(registry)",
             "scale:        \(scale)",

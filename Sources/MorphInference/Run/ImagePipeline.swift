@@ -44,6 +44,8 @@ public struct ImageRunOptions {
     /// Translate only: resize each input to this width (the height keeps the aspect ratio) before the model, as the
     /// reference's `scale_width` preprocessing; the output has that size. nil keeps the input's size.
     public var loadSize: Int?
+    /// Inpaint only: the strategy (crop, resize, original), its sizes and mask preparation.
+    public var inpaint = InpaintSettings()
 
     /// Options with Morph's defaults.
     public init(format: ImageFormat? = nil, quality: Int = 92, skipExisting: Bool = false, jobs: Int = 1,

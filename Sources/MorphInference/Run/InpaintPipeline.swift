@@ -24,16 +24,15 @@ public struct PixelRect: Equatable, Sendable {
     }
 }
 
-/// `morph inpaint`: fills the white (> 127) parts of each image's mask with an inpainting generator.
+/// `morph inpaint`: fills the white (> 127) parts of each image's mask (or its transparent pixels) with an
+/// inpainting generator: Morph's gated generator or LaMa.
 ///
-/// Only crops around the holes are run through the model (each hole cluster plus a context margin), so the cost
-/// follows the hole area, not the image area. Pixels outside the holes, and alpha everywhere, are copied from the
-/// input sample by sample; bit depth, gray, ICC and EXIF are kept. Masks come from one file for every image or
-/// from a folder, matched to each image by file stem (`photo.jpg` ↔ `photo.png`).
+/// `InpaintJob` does the work by the chosen `InpaintStrategy`: by default only crops around the holes are run
+/// (each hole plus a context margin), so the cost follows the hole area, not the image area. Pixels outside the
+/// holes, and alpha, are copied from the input sample by sample; bit depth, gray, ICC and EXIF are kept. Masks
+/// come from one file for every image, from a folder matched to each image by file stem (`photo.jpg` ↔
+/// `photo.png`), or from each image's own alpha channel.
 public enum InpaintPipeline {
-    /// Side of the blocks in which holes are clustered.
-    static let block = 32
-
     /// The jobs for `inputs`, each with its mask as companion (nil when the folder has none: that job fails alone).
     /// - Throws: `PipelineError.usage` for missing inputs or masks, or output paths that would overwrite inputs.
     public static func plan(inputs: [String], masks: String, output: String, format: ImageFormat?) throws -> [BatchJob] {
@@ -83,16 +82,18 @@ public enum InpaintPipeline {
     /// Inpaints one image.
     /// - Throws: `ImageError` or `PipelineError` naming the image or the mask.
     public static func process(_ job: BatchJob, model: LoadedModel, options: ImageRunOptions) throws {
-        guard let maskURL = job.companion else {
+        guard job.companion != nil || options.inpaint.maskFromAlpha else {
             throw PipelineError.usage("\(job.input.path): no mask with the stem '\(job.input.deletingPathExtension().lastPathComponent)'")
         }
         model.model.eval()
         let image = try ImageLoader.load(job.input)
         let source = try SourceDescription(image)
-        let hole = try loadHoles(maskURL, width: source.width, height: source.height, imagePath: job.input.path)
-        let regions = holeRegions(hole, width: source.width, height: source.height)
-        guard !regions.isEmpty else {
-            throw PipelineError.usage("\(maskURL.path): mask has no hole (no pixel brighter than 127)")
+        let settings = options.inpaint
+        let hole: [UInt8]
+        if let maskURL = job.companion {
+            hole = try loadHoles(maskURL, width: source.width, height: source.height, imagePath: job.input.path)
+        } else {
+            hole = try alphaHoles(image, source, imagePath: job.input.path)
         }
         let byteCount = source.width * source.height * source.bands * source.bitDepth / 8
         let samples = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 16)
@@ -103,12 +104,16 @@ public enum InpaintPipeline {
             }
             samples.copyMemory(from: base, byteCount: byteCount)
         }
-        let layout = SampleLayout(width: source.width, bands: source.bands, bitDepth: source.bitDepth)
-        let engine = InferenceEngine(model, options: options.inference)
-        for region in regions {
-            let input = layout.crop(samples, hole, region)
-            let out = try engine.run(try GatedInpaintGenerator.makeInput(image: input.image, mask: input.mask))
-            layout.paste(out, into: samples, hole, region)
+        var work = InpaintJob(samples: samples, width: source.width, height: source.height, bands: source.bands,
+                              bitDepth: source.bitDepth, hole: hole)
+        work.opaqueFill = job.companion == nil
+        do {
+            _ = try work.run(network: InpaintNetwork(model), engine: InferenceEngine(model, options: options.inference),
+                             settings: settings)
+        } catch let PipelineError.usage(message) where message == "mask has no hole" {
+            let what = job.companion.map { "\($0.path): mask has no hole (no pixel brighter than 127)" }
+                ?? "\(job.input.path): no transparent pixel to fill"
+            throw PipelineError.usage(what)
         }
         var result = try VipsImage.fromSamples(UnsafeRawBufferPointer(start: samples, count: byteCount),
                                                width: source.width, height: source.height, bands: source.bands,
@@ -117,6 +122,27 @@ public enum InpaintPipeline {
         try FileManager.default.createDirectory(at: job.output.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ImageWriter.save(result, to: job.output, options: SaveOptions(format: options.format, quality: options.quality),
                              input: job.input)
+    }
+
+    /// The hole map of an image's own transparency: 1 where alpha is below half (transparent means fill).
+    /// - Throws: `PipelineError.usage` naming the image when it has no alpha channel.
+    static func alphaHoles(_ image: VipsImage, _ source: SourceDescription, imagePath: String) throws -> [UInt8] {
+        guard source.hasAlpha else {
+            throw PipelineError.usage("\(imagePath): no --mask given and the image has no alpha channel to take holes from")
+        }
+        let (n, bands, wide) = (source.width * source.height, source.bands, source.bitDepth == 16)
+        var hole = [UInt8](repeating: 0, count: n)
+        try image.withSamples { raw in
+            guard raw.count == n * bands * (wide ? 2 : 1) else {
+                throw ImageError.invalidArgument("\(imagePath): decoded \(raw.count) bytes for \(n) pixels")
+            }
+            for i in 0..<n {
+                let k = i * bands + bands - 1
+                let alpha = wide ? Int(raw.load(fromByteOffset: 2 * k, as: UInt16.self)) / 257 : Int(raw.load(fromByteOffset: k, as: UInt8.self))
+                hole[i] = alpha < 128 ? 1 : 0
+            }
+        }
+        return hole
     }
 
     /// The hole map of a mask (1 where the mean of its colour bands is above 127 of 255).
@@ -145,98 +171,5 @@ public enum InpaintPipeline {
             }
         }
         return hole
-    }
-
-    /// Crops to run: 32-pixel blocks holding hole pixels, grouped into connected clusters, each cluster's bounding box
-    /// grown by a context margin (half its longer side, at least 32 pixels), overlapping boxes merged.
-    public static func holeRegions(_ hole: [UInt8], width: Int, height: Int) -> [PixelRect] {
-        let bw = (width + block - 1) / block, bh = (height + block - 1) / block
-        var marked = [Bool](repeating: false, count: bw * bh)
-        for y in 0..<height {
-            for x in 0..<width where hole[y * width + x] != 0 { marked[(y / block) * bw + x / block] = true }
-        }
-        var seen = [Bool](repeating: false, count: bw * bh)
-        var boxes: [PixelRect] = []
-        for start in 0..<(bw * bh) where marked[start] && !seen[start] {
-            var stack = [start]
-            seen[start] = true
-            var x0 = bw, y0 = bh, x1 = 0, y1 = 0
-            while let b = stack.popLast() {
-                let bx = b % bw, by = b / bw
-                x0 = min(x0, bx); y0 = min(y0, by); x1 = max(x1, bx); y1 = max(y1, by)
-                for (nx, ny) in [(bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)]
-                where nx >= 0 && ny >= 0 && nx < bw && ny < bh && marked[ny * bw + nx] && !seen[ny * bw + nx] {
-                    seen[ny * bw + nx] = true
-                    stack.append(ny * bw + nx)
-                }
-            }
-            let px0 = x0 * block, py0 = y0 * block
-            let px1 = min(width, (x1 + 1) * block), py1 = min(height, (y1 + 1) * block)
-            let margin = max(block, max(px1 - px0, py1 - py0) / 2)
-            let gx0 = max(0, px0 - margin), gy0 = max(0, py0 - margin)
-            boxes.append(PixelRect(x: gx0, y: gy0, width: min(width, px1 + margin) - gx0, height: min(height, py1 + margin) - gy0))
-        }
-        var merged = true
-        while merged {
-            merged = false
-            outer: for i in 0..<boxes.count {
-                for j in (i + 1)..<boxes.count where boxes[i].intersects(boxes[j]) {
-                    boxes[i] = boxes[i].union(boxes[j])
-                    boxes.remove(at: j)
-                    merged = true
-                    break outer
-                }
-            }
-        }
-        return boxes.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
-    }
-}
-
-/// Interleaved 8/16-bit samples of one image (gray or RGB, optional alpha) and the crops the model sees.
-struct SampleLayout {
-    let width: Int, bands: Int, bitDepth: Int
-    var colour: Int { bands == 2 || bands == 4 ? bands - 1 : bands }
-    var maxValue: Float { bitDepth == 16 ? 65535 : 255 }
-
-    func sample(_ p: UnsafeMutableRawPointer, _ k: Int) -> Float {
-        bitDepth == 16 ? Float(p.load(fromByteOffset: 2 * k, as: UInt16.self)) : Float(p.load(fromByteOffset: k, as: UInt8.self))
-    }
-
-    /// The region as RGB in [-1, 1] (gray replicated) with its hole mask (1 = hole, 0 elsewhere).
-    func crop(_ p: UnsafeMutableRawPointer, _ hole: [UInt8], _ r: PixelRect) -> (image: Tensor, mask: Tensor) {
-        let image = Tensor(zeros: [1, 3, r.height, r.width], zeroed: false)
-        let mask = Tensor(zeros: [1, 1, r.height, r.width], zeroed: false)
-        let n = r.width * r.height
-        for y in 0..<r.height {
-            for x in 0..<r.width {
-                let i = (r.y + y) * width + r.x + x, o = y * r.width + x
-                for c in 0..<3 {
-                    image.data[c * n + o] = sample(p, i * bands + min(c, colour - 1)) / maxValue * 2 - 1
-                }
-                mask.data[o] = Float(hole[i])
-            }
-        }
-        return (image, mask)
-    }
-
-    /// Writes the model output `[1, 3, h, w]` (tanh range) into the hole pixels of the region only.
-    func paste(_ out: Tensor, into p: UnsafeMutableRawPointer, _ hole: [UInt8], _ r: PixelRect) {
-        let n = r.width * r.height
-        for y in 0..<r.height {
-            for x in 0..<r.width {
-                let i = (r.y + y) * width + r.x + x
-                guard hole[i] != 0 else { continue }
-                let o = y * r.width + x
-                var rgb = (0..<3).map { min(max((out.data[$0 * n + o] + 1) / 2, 0), 1) }
-                if colour == 1 { rgb = [Luma.rec601(rgb[0], rgb[1], rgb[2])] }
-                for c in 0..<colour {
-                    let v = (rgb[c] * maxValue).rounded()
-                    let k = i * bands + c
-                    if bitDepth == 16 { p.storeBytes(of: UInt16(v), toByteOffset: 2 * k, as: UInt16.self) } else {
-                        p.storeBytes(of: UInt8(v), toByteOffset: k, as: UInt8.self)
-                    }
-                }
-            }
-        }
     }
 }

@@ -3,15 +3,20 @@ import Foundation
 import MorphInference
 import MorphOptions
 
-/// `morph inpaint`: fills masked holes (white in the mask) with an inpainting generator.
+/// `morph inpaint`: fills masked holes (white in the mask, or transparent pixels) with an inpainting generator.
 struct InpaintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inpaint",
-        abstract: "Fill the white (> 127) parts of each image's mask.",
+        abstract: "Fill the white (> 127) parts of each image's mask, or its transparent pixels.",
         discussion: """
-        --mask is one mask for every image, or a folder of masks matched to the images by file stem. Only crops \
-        around the holes run through the model; pixels outside the holes (and alpha) are copied from the input \
-        exactly. A missing mask, a mask of another size or a mask with no hole fails that image alone.
+        --mask is one mask for every image, or a folder of masks matched to the images by file stem; without \
+        --mask each image's transparent pixels are filled. The model is Morph's built-in inpainter or a LaMa \
+        checkpoint (Big-LaMa's best.ckpt, a plain state dict, or IOPaint's big-lama.pt). Strategies for large \
+        images: crop (default) runs each hole plus --crop-margin pixels of context when the longer side exceeds \
+        --crop-trigger, so the cost follows the holes; resize runs the whole image at most --resize-limit pixels \
+        on its longer side and pastes back only the holes; original runs the whole image. Pixels outside the holes \
+        (and alpha) are copied from the input exactly. A missing mask, a mask of another size or a mask with no \
+        hole fails that image alone.
         """)
 
     @Argument(help: "Input images or folders (searched recursively).")
@@ -23,8 +28,9 @@ struct InpaintCommand: ParsableCommand {
         let model = options.model
         let summary: BatchSummary
         do {
-            let jobs = try InpaintPipeline.plan(inputs: inputs, masks: options.mask, output: options.output.output,
-                                                format: options.output.format?.imageFormat)
+            var jobs = try JobPlanner.plan(inputs: inputs, output: options.output.output,
+                                           format: options.output.format?.imageFormat)
+            if let mask = options.mask { jobs = try InpaintPipeline.attachMasks(mask, to: jobs) }
             let loaded = try ModelLoader.load(ModelLoader.resolve(model.model), arch: model.architecture.arch,
                                               options: model.architecture.dictionary)
             summary = try InpaintPipeline.run(jobs, model: loaded, options: options.runOptions, label: "inpaint")
