@@ -31,7 +31,7 @@ public struct CropTrainArguments: ParsableArguments {
     @Option(help: "Stop after this many steps in total (checkpointing first).")
     public var maxSteps: Int?
 
-    /// Checks what the command line must give; the values are checked by the kind's `validate()` with the rest.
+    /// Checks what the command line must give; the values are checked once, by `TrainOptions.validate()`.
     public func validate() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
     }

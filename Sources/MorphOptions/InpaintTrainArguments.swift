@@ -20,12 +20,6 @@ public struct InpaintTrainArguments: ParsableArguments {
     @Option(help: "Stride-2 layers of the SN-PatchGAN discriminator.")
     public var dLayers = inpaintDefaults.discriminatorLayers
 
-    /// Checks what the command line must give, then the run's options as the trainer will (`TrainOptions.validate`).
-    public func validate() throws {
-        try common.validate()
-        try validated(trainOptions)
-    }
-
     /// The run's options: `TrainOptions(model: .inpaint)` with these filled in.
     public var trainOptions: TrainOptions {
         var o = TrainOptions(model: .inpaint)

@@ -40,12 +40,6 @@ public struct SRTrainArguments: ParsableArguments {
     @Option(help: "Generator convolutions (srvgg num_conv).")
     public var numConv: Int?
 
-    /// Checks what the command line must give, then the run's options as the trainer will (`TrainOptions.validate`).
-    public func validate() throws {
-        try common.validate()
-        try validated(trainOptions)
-    }
-
     /// The run's options: `TrainOptions(model: .sr)` with these filled in.
     public var trainOptions: TrainOptions {
         var o = TrainOptions(model: .sr)

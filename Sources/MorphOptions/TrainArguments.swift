@@ -96,10 +96,10 @@ public struct TrainArguments: ParsableArguments {
     @Option(help: "Stop after this many steps in total (checkpointing first).")
     public var maxSteps: Int?
 
-    /// Checks what the command line must give, then the run's options as the trainer will (`TrainOptions.validate`).
+    /// Checks what the command line must give; the values are checked once, by `TrainOptions.validate()` (the
+    /// trainer, and the recipe parser, run it on the options of the run).
     public func validate() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
-        try validated(trainOptions(.cyclegan))
     }
 
     /// The options for `model`, reference defaults filled in.
@@ -128,8 +128,3 @@ public struct TrainArguments: ParsableArguments {
 /// The defaults the options above show: the translation run's own (`TrainOptions(model: .cyclegan)`).
 private let translationDefaults = TranslationTrainOptions(paired: false)
 private let commonDefaults = CommonTrainOptions(model: .cyclegan)
-
-/// Runs `options.validate()` and words its error as ArgumentParser's validation error.
-func validated(_ options: TrainOptions) throws {
-    do { try options.validate() } catch let error as TrainError { throw ValidationError("\(error)") }
-}
