@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "MorphRecipes", dependencies: [
-            "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", .product(name: "Yams", package: "Yams"),
+            "MorphSupport", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MorphBench", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
@@ -68,7 +68,9 @@ let package = Package(
         .executableTarget(name: "morph", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
             "MorphOptions", "MorphRecipes", "MorphBench", "MorphServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: fastMath),
+        ], swiftSettings: fastMath, plugins: ["MorphVersionStamp"]),
+        // Stamps `morph --version` with the VERSION file and the git commit (scripts/stamp-version.sh).
+        .plugin(name: "MorphVersionStamp", capability: .buildTool()),
 
         // Tests: one target per module plus shared helpers, and the import check of the whole package.
         .target(name: "TestSupport", dependencies: ["MorphTensor", "MorphCheckpoint", "MorphImage"],

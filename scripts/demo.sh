@@ -4,7 +4,7 @@
 # command that made it. `make demo` installs the system libraries and builds first; this script only runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-morph=${MORPH:-.build/release/morph}
+morph=${MORPH:-.build-release/release/morph}
 [ -x "$morph" ] || { echo "demo: $morph is missing; run 'make demo' (it builds first)" >&2; exit 2; }
 out=demo
 rm -rf "$out"

@@ -26,10 +26,17 @@ morph="$bin/morph"
   echo "date: $(date -u)"
   echo "nproc: $(nproc)"
   lscpu 2>/dev/null | grep -E "^(Model name|Socket|Core|Thread|NUMA node\(s\)|L3)" || true
-  grep -m1 -o -w -E "avx512f|avx2" /proc/cpuinfo | head -1 | sed 's/^/best vector extension: /'
+  for f in avx512f avx2; do grep -q -w "$f" /proc/cpuinfo && { echo "best vector extension: $f"; break; }; done
   "$morph" bench --quick --filter no-such-case --threads 1 2>&1 >/dev/null | grep -i -E "openblas|warning" || true
   python3 -c "import torch; print('torch', torch.__version__); print(torch.__config__.parallel_info())" 2>&1 | head -8
 } | tee "$out/machine.txt"
+
+# PyTorch beside Morph when python3 has torch; otherwise Morph alone, said loudly.
+pytorch=(--pytorch --pytorch-script bench/pytorch_reference.py)
+if ! python3 -c "import torch" 2>/dev/null; then
+  echo "WARNING: python3 cannot import torch; timing Morph alone (no vs_pytorch)" | tee -a "$out/machine.txt"
+  pytorch=()
+fi
 
 # Shares: weight 2 + 4/T, so one thread gets about three times the time of sixteen.
 weights=0
@@ -37,8 +44,8 @@ for T in "$@"; do weights=$((weights + 200 + 400 / T)); done
 for T in "$@"; do
   limit=$((budget * (200 + 400 / T) / weights))
   echo "== $T threads (limit ${limit}s)"
-  timeout "$limit" "$morph" bench --quick --json --threads "$T" --pytorch \
-      --pytorch-script bench/pytorch_reference.py 2>>"$out/stderr.txt" | tee -a "$out/bench.jsonl"
+  timeout "$limit" "$morph" bench --quick --json --threads "$T" "${pytorch[@]}" 2>>"$out/stderr.txt" \
+      | tee -a "$out/bench.jsonl"
 done
 
 python3 - "$out/bench.jsonl" <<'PY' | tee "$out/summary.txt"
@@ -51,7 +58,7 @@ for line in open(sys.argv[1]):
         continue
     rows.setdefault(r["name"], {})[r.get("threads")] = r
 counts = sorted({t for by in rows.values() for t in by if t}, reverse=True)
-low = min(counts) if counts else None
+low = min(counts) if counts else 1
 print("%-30s %7s %10s %10s %9s %12s" % ("record", "threads", "morph s", "torch s", "morph/pt", "speed-up/%s" % low))
 for name, by in rows.items():
     for t in counts:

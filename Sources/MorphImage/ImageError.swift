@@ -33,7 +33,11 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         var text = ""
         if let buffer = vips_error_buffer() { text = String(cString: buffer) }
         vips_error_clear()
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        // libvips often names the file itself ("x.png" is not a known file format): the caller already does.
+        let lines = text.split(whereSeparator: \.isNewline)
+            .map { $0.replacingOccurrences(of: "\"\(file)\" ", with: "").replacingOccurrences(of: "\(file): ", with: "")
+                .replacingOccurrences(of: file, with: URL(fileURLWithPath: file).lastPathComponent)
+                .trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         return .vips(file: file, message: lines.isEmpty ? fallback : lines.joined(separator: "; "))
     }

@@ -3,7 +3,11 @@ import CVipsShim
 
 /// Starts libvips exactly once for the process.
 enum VipsRuntime {
-    private static let started: Bool = morph_vips_init() == 0
+    private static let started: Bool = {
+        guard morph_vips_init() == 0 else { return false }
+        VipsWarnings.install()
+        return true
+    }()
 
     /// Ensures libvips is initialised; throws when it cannot start.
     static func ensureStarted() throws {

@@ -39,7 +39,7 @@ public struct InpaintOptions: ParsableArguments {
 
     /// The settings of the batch.
     public var runOptions: ImageRunOptions {
-        var options = ImageRunOptions(output: output, inference: InferenceOptions(tile: tiling.tileSetting,
+        var options = ImageRunOptions(output: output, tiling: tiling, inference: InferenceOptions(tile: tiling.tileSetting,
                                                                                   overlap: tiling.overlapSize))
         options.inpaint = InpaintSettings(strategy: InpaintStrategy(rawValue: strategy) ?? .crop, cropMargin: cropMargin,
                                           cropTrigger: cropTrigger, resizeLimit: resizeLimit, maskDilate: maskDilate)

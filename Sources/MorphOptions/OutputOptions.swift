@@ -20,6 +20,9 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Files processed in parallel (useful when tiles are small).")
     public var jobs: Int = 1
 
+    @Option(help: "Append _SUFFIX to each output file name in an output folder (photo.png → photo_SUFFIX.png).")
+    public var suffix: String?
+
     public func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }

@@ -6,15 +6,24 @@ public struct TilingOptions: ParsableArguments {
     /// The defaults (ArgumentParser fills in what the command line gives).
     public init() {}
 
-    @Option(help: "Tile size in input pixels: a number, 'auto' (fit the available memory) or 0 (whole image).")
+    @Option(parsing: .unconditional,
+            help: "Tile size in input pixels: a number, 'auto' (fit the available memory) or 0 (whole image).")
     public var tile: String = "auto"
 
-    @Option(help: "Overlap between tiles in input pixels, or 'auto' (the model's receptive field).")
+    @Option(parsing: .unconditional, help: "Overlap between tiles in input pixels, or 'auto' (the model's receptive field).")
     public var overlap: String = "auto"
 
+    @Option(help: ArgumentHelp("on: raise a --tile/--overlap that would be approximate to the smallest exact one; off: keep it.",
+                               valueName: "on|off"))
+    public var tileExact: Switch = .on
+
     public func validate() throws {
-        if tile != "auto" { guard let n = Int(tile), n >= 0 else { throw ValidationError("--tile must be a number ≥ 0 or 'auto'") } }
-        if overlap != "auto" { guard let n = Int(overlap), n >= 0 else { throw ValidationError("--overlap must be a number ≥ 0 or 'auto'") } }
+        if tile != "auto" {
+            guard let n = Int(tile), n >= 0 else { throw ValidationError("--tile must be a number ≥ 0 or 'auto', got '\(tile)'") }
+        }
+        if overlap != "auto" {
+            guard let n = Int(overlap), n >= 0 else { throw ValidationError("--overlap must be a number ≥ 0 or 'auto', got '\(overlap)'") }
+        }
     }
 
     /// The tile size, nil for auto.
@@ -26,4 +35,9 @@ public struct TilingOptions: ParsableArguments {
     public var tileSetting: TileSetting {
         tileSize.map { .size($0) } ?? .auto
     }
+}
+
+/// An on/off setting.
+public enum Switch: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case on, off
 }

@@ -34,7 +34,7 @@ public struct TranslateOptions: ParsableArguments {
 
     /// The settings of the batch.
     public var runOptions: ImageRunOptions {
-        ImageRunOptions(output: output, inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize,
+        ImageRunOptions(output: output, tiling: tiling, inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize,
                                                                     normStatistics: normStats), loadSize: loadSize)
     }
 

@@ -13,13 +13,21 @@ public struct UpscaleOptions: ParsableArguments {
     @Option(help: "Final scale relative to the input (default: the model's scale).")
     public var outscale: Double?
 
+    @Option(help: ArgumentHelp("realesr-general-x4v3 only: 1 denoises strongly (the model as it is), 0 keeps noise.",
+                               discussion: "Interpolates the weights with realesr-general-wdn-x4v3 (downloaded next to it), "
+                                   + "as Real-ESRGAN's -dn does; Real-ESRGAN's own default is 0.5."))
+    public var denoiseStrength: Double?
+
     public func validate() throws {
+        if let denoiseStrength {
+            guard (0...1).contains(denoiseStrength) else { throw ValidationError("--denoise-strength must be between 0 and 1") }
+        }
         if let outscale { guard outscale > 0, outscale <= 16 else { throw ValidationError("--outscale must be in (0, 16]") } }
     }
 
     /// The settings of the batch.
     public var runOptions: ImageRunOptions {
-        ImageRunOptions(output: output, inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize))
+        ImageRunOptions(output: output, tiling: tiling, inference: InferenceOptions(tile: tiling.tileSetting, overlap: tiling.overlapSize))
     }
 
     /// The work on each image.

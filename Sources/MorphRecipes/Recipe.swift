@@ -58,7 +58,12 @@ public struct RecipeError: Error, CustomStringConvertible {
     public let file: String
     public let issues: [RecipeIssue]
     public var description: String {
-        issues.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n")
+        issues.map(line(for:)).joined(separator: "\n")
+    }
+
+    /// `FILE:LINE:COLUMN: message`, or `FILE: message` for a problem with the file as a whole (line 0).
+    public func line(for issue: RecipeIssue) -> String {
+        issue.line == 0 ? "\(file): \(issue.message)" : "\(file):\(issue.line):\(issue.column): \(issue.message)"
     }
 }
 
@@ -71,6 +76,8 @@ public struct RecipeEnvironment {
 
     /// The built-in model names, listed when a model is neither a file nor a built-in.
     public var builtinNames: [String]
+    /// Accept model files that do not exist yet (a dry run reports them instead).
+    public var allowMissingModels = false
 
     public init(isBuiltinModel: @escaping (String) -> Bool = { _ in false }, checkFiles: Bool = true,
                 builtinNames: [String] = []) {

@@ -1,4 +1,6 @@
 import Foundation
+import MorphSupport
+import MorphImage
 import MorphTrain
 import MorphOptions
 import Yams
@@ -38,7 +40,8 @@ public enum RecipeParser {
                             inputOverride: URL? = nil, outputOverride: URL? = nil) throws -> Recipe {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw RecipeError(file: url.path, issues: [RecipeIssue(line: 0, column: 0, message: "cannot read the recipe: \(error.localizedDescription)")])
+            throw RecipeError(file: url.path, issues: [RecipeIssue(line: 0, column: 0,
+                message: "cannot read the recipe: " + ErrorText.line(error, dropping: url.path))])
         }
         return try parse(text, file: url, environment: environment, inputOverride: inputOverride, outputOverride: outputOverride)
     }
@@ -185,7 +188,7 @@ public enum RecipeParser {
         var model = string("model")
         if task != .train {
             if model == nil && values["model"] == nil { issues.append(issue(node, "missing 'model' for a \(task.rawValue) step")) }
-            if let model, environment.checkFiles, !environment.isBuiltinModel(model),
+            if let model, environment.checkFiles, !environment.allowMissingModels, !environment.isBuiltinModel(model),
                !runFolders.contains(path(model).path), !FileManager.default.fileExists(atPath: path(model).path) {
                 let builtins = environment.builtinNames.isEmpty ? ""
                     : "; built-in models: " + environment.builtinNames.joined(separator: ", ")

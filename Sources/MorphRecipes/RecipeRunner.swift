@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 import MorphImage
 import MorphOptions
 import MorphInference
@@ -76,9 +77,12 @@ public struct RecipeRunner {
     /// Parses and validates `url` with built-in model names known, `--input` replacing the first step's input and
     /// `--output` the last step's output.
     /// - Throws: `RecipeError` with every problem found (file, line, column).
-    public static func load(_ url: URL, input: URL? = nil, output: URL? = nil, checkFiles: Bool = true) throws -> Recipe {
-        let environment = RecipeEnvironment(isBuiltinModel: BuiltinModels.isBuiltin, checkFiles: checkFiles,
-                                            builtinNames: BuiltinModels.names)
+    /// Catalogue names (`ModelCatalogue`) count as known models too; with `dryRun`, model files may be missing.
+    public static func load(_ url: URL, input: URL? = nil, output: URL? = nil, checkFiles: Bool = true,
+                            dryRun: Bool = false) throws -> Recipe {
+        var environment = RecipeEnvironment(isBuiltinModel: { BuiltinModels.isBuiltin($0) || ModelCatalogue.entry(named: $0) != nil },
+                                            checkFiles: checkFiles, builtinNames: BuiltinModels.names)
+        environment.allowMissingModels = dryRun
         return try RecipeParser.load(url, environment: environment, inputOverride: input, outputOverride: output)
     }
 
@@ -118,7 +122,8 @@ public struct RecipeRunner {
     func plan(_ step: RecipeStep, after previous: [BatchJob]) throws -> [BatchJob] {
         let format = step.image?.output.format?.imageFormat
         guard step.chained else {
-            let jobs = try JobPlanner.plan(inputs: [step.input.path], output: step.output.path, format: format)
+            let jobs = try JobPlanner.plan(inputs: [step.input.path], output: step.output.path, format: format,
+                                           suffix: step.image?.output.suffix)
             let root = step.input.standardizedFileURL.path
             return options.shard.select(jobs) { job in
                 let path = job.input.standardizedFileURL.path
@@ -128,10 +133,10 @@ public struct RecipeRunner {
         if previous.count == 1, ImageFormat(url: step.output) != nil {
             return [BatchJob(input: previous[0].output, output: step.output)]
         }
-        let jobs = previous.map { job in
+        let jobs = JobPlanner.adding(suffix: step.image?.output.suffix, to: previous.map { job in
             BatchJob(input: job.output, output: ImageFiles.mirroredPath(for: job.output, inputRoot: step.input,
                                                                         outputRoot: step.output, format: format))
-        }
+        })
         if let clash = jobs.first(where: { $0.input.standardizedFileURL == $0.output.standardizedFileURL }) {
             throw PipelineError.usage("\(clash.output.path): step line \(step.line) would overwrite its input; "
                 + "give it another 'output'")
@@ -162,6 +167,14 @@ public struct RecipeRunner {
             for job in jobs { print("  \(step.task.rawValue): \(job.input.path) -> \(job.output.path)") }
             return BatchSummary()
         }
+        if options.dryRun, !trainedHere {
+            do { _ = try ModelLoader.resolve(modelName, direction: direction) } catch {
+                // Checking a recipe before downloading its models is what a dry run is for: report, do not fail.
+                print("\(header) with \(modelName), \(files); model not available yet: \(ErrorText.line(error, dropping: modelName))")
+                for job in jobs { print("  \(step.task.rawValue): \(job.input.path) -> \(job.output.path)") }
+                return BatchSummary()
+            }
+        }
         let modelURL = try ModelLoader.resolve(modelName, direction: direction)
         let hash = Manifest.modelHash(modelURL.path)
         print("\(header) with \(modelURL.path) (model \(hash)), \(files)")
@@ -178,13 +191,23 @@ public struct RecipeRunner {
             }
             return summary
         }
-        let loaded = try ModelLoader.load(modelURL, arch: image.model.architecture.arch,
+        let loaded: LoadedModel
+        if case let .upscale(o) = image, let strength = o.denoiseStrength {
+            loaded = try DenoiseStrength.load(modelURL, strength: strength, arch: image.model.architecture.arch,
+                                              options: image.model.architecture.dictionary)
+        } else {
+            loaded = try ModelLoader.load(modelURL, arch: image.model.architecture.arch,
                                           options: image.model.architecture.dictionary)
+        }
         guard loaded.traits.role == .generator else {
             throw PipelineError.model(file: modelURL.path, "is a \(loaded.configuration.name) discriminator, not a generator")
         }
+        if let purpose = ModelPurpose(rawValue: step.task.rawValue) { try ModelPurpose.require(purpose, of: loaded) }
         var runOptions = image.runOptions
         runOptions.interactive = options.interactive
+        let tiles = try TileExactness(runOptions.inference, traits: loaded.traits, exact: runOptions.tileExact)
+        if let note = tiles.note { FileHandle.standardError.write(Data("morph: step line \(step.line): \(note)\n".utf8)) }
+        runOptions.inference = tiles.options
         let tracking = ManifestTracking(manifest: manifest, modelHash: hash)
         let label = step.task.rawValue
         switch image {

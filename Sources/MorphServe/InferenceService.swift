@@ -1,5 +1,6 @@
 import Foundation
 import MorphImage
+import MorphInference
 
 /// Runs one uploaded image (and mask) through a named model: checks the upload, the model's kind and the limits,
 /// waits for the model's turn in the queue, runs `morph translate|upscale|inpaint` as a child process in a fresh
@@ -118,7 +119,7 @@ public final class InferenceService: Sendable {
     }
 }
 
-/// The options of one job, checked: tile, overlap, direction, eval and outscale become `morph` flags.
+/// The options of one job, checked: tile, overlap, direction, eval, outscale and strategy become `morph` flags.
 struct JobOptions {
     /// Extra `morph` arguments.
     var arguments: [String] = []
@@ -146,6 +147,12 @@ struct JobOptions {
                 arguments += ["--direction", direction]
             }
             if let eval = form.text("eval"), ["1", "true", "on", "yes"].contains(eval.lowercased()) { arguments.append("--eval") }
+        }
+        if kind == .inpaint, let strategy = form.text("strategy"), !strategy.isEmpty {
+            guard InpaintStrategy(rawValue: strategy) != nil else {
+                throw ServeError.badRequest("strategy must be one of \(InpaintStrategy.allCases.map(\.rawValue).joined(separator: ", ")), not '\(strategy)'")
+            }
+            arguments += ["--strategy", strategy]
         }
         if kind == .upscale, let text = form.text("outscale"), !text.isEmpty {
             guard let value = Double(text), value >= 0.25, value <= 8 else {

@@ -14,6 +14,8 @@ public final class ProgressReporter {
     private(set) var done: Int
     /// Items already done when the reporter started (a resumed run): the rate and ETA count only the items after them.
     private let initial: Int
+    /// Items passed over without work (skipped, done before, failed): counted in `done`, left out of the rate.
+    private(set) var passed = 0
 
     /// A reporter for `total` items, `initial` of them done before it starts. `interactive` defaults to whether
     /// stderr is a terminal.
@@ -27,9 +29,11 @@ public final class ProgressReporter {
     }
 
     /// Marks `count` more items done and redraws (throttled) with an optional status text.
-    public func advance(by count: Int = 1, status: String = "") {
+    /// `skipped` items took no work, so they do not count towards the rate (nor make the ETA optimistic).
+    public func advance(by count: Int = 1, status: String = "", skipped: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         done += count
+        if skipped { passed += count }
         let now = Date()
         if isTTY {
             guard now.timeIntervalSince(lastDraw) > 0.1 || done >= total else { return }
@@ -62,7 +66,7 @@ public final class ProgressReporter {
     /// The text of one progress line: label, bar, count, rate, ETA.
     func line(now: Date, status: String) -> String {
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - initial - passed) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let width = 24

@@ -9,7 +9,7 @@ struct WinogradPlan: Equatable {
     let outChannels: Int
 
     /// Floats of transformed input held at once.
-    static let inputBudget = 2 << 20
+    static let inputBudget = 4 << 20
     /// Floats of one job's products M (16 · outChannels · tiles), so that they are still in cache for the output transform.
     static let productBudget = 512 << 10
     /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.

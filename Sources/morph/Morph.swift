@@ -7,12 +7,17 @@ struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
         abstract: "Image-to-image translation, super-resolution and inpainting on the CPU.",
+        discussion: "morph --version prints the version and the git commit it was built from.",
         subcommands: [TranslateCommand.self, UpscaleCommand.self, InpaintCommand.self, TrainCommand.self, RunCommand.self, InfoCommand.self,
-                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self, ServeCommand.self]
+                      ConvertCommand.self, MetricsCommand.self, BenchCommand.self, ServeCommand.self, ModelsCommand.self]
     )
 
     /// Parses and runs; usage errors exit with 2 (the CLI contract), not ArgumentParser's 64.
     static func main() {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(MorphVersion.description)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -24,7 +29,9 @@ struct Morph: ParsableCommand {
                 FileHandle.standardError.write(Data(("morph: " + message + "\n").utf8))
                 Foundation.exit(2)
             }
-            exit(withError: error)
+            if error is ExitCode || code == .success { exit(withError: error) }
+            // Anything a command did not report itself goes through the one error-to-line mapping.
+            exit(withError: CLIFailure.report(error))
         }
     }
 }

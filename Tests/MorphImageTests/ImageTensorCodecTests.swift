@@ -83,6 +83,7 @@ final class ImageTensorCodecTests: XCTestCase {
         let t = try ImageTensorCodec.encode(loaded, range: .minusOneToOne)
         XCTAssertEqual(t.source.bands, 1)
         let out = try ImageTensorCodec.decode(rgb: t.rgb, alpha: nil, source: t.source, range: .minusOneToOne)
+        XCTAssertNotNil(loaded.exif, "a JPEG save writes an EXIF block; without one this comparison is nil == nil")
         XCTAssertEqual(out.exif, loaded.exif)
         let outURL = dir.appendingPathComponent("g_out.png")
         try ImageWriter.save(out, to: outURL)

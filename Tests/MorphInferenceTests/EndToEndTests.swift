@@ -29,29 +29,40 @@ final class EndToEndTests: XCTestCase {
         try PipelineFixtures.assertImagesClose(out2, PipelineFixtures.url("cli_out_srresnet_x4_rgb.png"))
     }
 
+    /// Each case breaks exactly one thing (the rest of the command would succeed) and checks the message's words.
     func testBadCheckpointAndRefusalsExitTwoWithOneLine() throws {
-        let bad = try PipelineFixtures.runMorph(["info", PipelineFixtures.url("ckpt_basic_zip.pth").path])
+        let unknown = PipelineFixtures.url("ckpt_basic_zip.pth").path
+        let bad = try PipelineFixtures.runMorph(["info", unknown])
         XCTAssertEqual(bad.code, 2)
         let lines = bad.err.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, bad.err)
-        XCTAssertTrue(bad.err.hasPrefix("morph: " + PipelineFixtures.url("ckpt_basic_zip.pth").path + ": "), bad.err)
+        XCTAssertTrue(bad.err.hasPrefix("morph: \(unknown): cannot detect the architecture: found 11 keys"), bad.err)
 
         let dir = try PipelineFixtures.scratch()
-        try FileManager.default.copyItem(at: PipelineFixtures.url("cli_in_rgb.png"), to: dir.appendingPathComponent("a.png"))
-        let inside = try PipelineFixtures.runMorph(["translate", dir.path, "-o", dir.appendingPathComponent("out").path,
-                                                    "--model", PipelineFixtures.url("cli_resnet_in.pth").path])
+        let input = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PipelineFixtures.url("cli_in_rgb.png"), to: input.appendingPathComponent("a.png"))
+        let model = PipelineFixtures.url("cli_resnet_in.pth").path
+        let inside = try PipelineFixtures.runMorph(["translate", input.path, "-o", input.appendingPathComponent("out").path,
+                                                    "--model", model])
         XCTAssertEqual(inside.code, 2, inside.err)
-        XCTAssertTrue(inside.err.contains("inside the input folder"), inside.err)
+        XCTAssertEqual(inside.err, "morph: \(input.appendingPathComponent("out").path): output folder is inside the input "
+                       + "folder \(input.path); refusing\n")
 
-        let wrong = try PipelineFixtures.runMorph(["translate", dir.appendingPathComponent("a.png").path, "-o",
-                                                   dir.appendingPathComponent("b.png").path,
-                                                   "--model", PipelineFixtures.url("ckpt_basic_zip.pth").path])
+        let target = dir.appendingPathComponent("b.png")
+        let wrong = try PipelineFixtures.runMorph(["translate", input.appendingPathComponent("a.png").path, "-o", target.path,
+                                                   "--model", unknown])
         XCTAssertEqual(wrong.code, 2)
         XCTAssertEqual(wrong.err.split(separator: "\n").count, 1, wrong.err)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.png").path))
+        XCTAssertTrue(wrong.err.hasPrefix("morph: \(unknown): cannot detect the architecture"), wrong.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
 
-        let usage = try PipelineFixtures.runMorph(["translate", dir.path, "-o", "/tmp/x", "--model", "m.pth", "--quality", "0"])
+        // Only the quality is wrong: a real model, a real input, an output folder outside the input.
+        let usage = try PipelineFixtures.runMorph(["translate", input.path, "-o", dir.appendingPathComponent("out").path,
+                                                   "--model", model, "--quality", "0"])
         XCTAssertEqual(usage.code, 2, usage.err)
+        XCTAssertTrue(usage.err.hasPrefix("morph: --quality must be between 1 and 100\n"), usage.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
     }
 
     func testFolderWithCorruptFileExitsOneAndListsIt() throws {

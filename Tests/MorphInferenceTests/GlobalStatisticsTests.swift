@@ -29,6 +29,7 @@ final class GlobalStatisticsTests: XCTestCase {
             let x = PipelineFixtures.pattern(height: 192, width: 224)
             let whole = try wholeImageStatistics(model, x)
             let layers = NormHooks.layers(of: model.model)
+            XCTAssertFalse(layers.isEmpty, "\(name): the model has InstanceNorm layers whose statistics to compare")
             XCTAssertEqual(whole.count, layers.count, name)
             let tiler = try Tiler(tileSize: tile, overlap: overlap, alignment: model.traits.sizeMultiple)
             XCTAssertGreaterThan(tiler.spans(length: 192).count, 1)
@@ -38,7 +39,10 @@ final class GlobalStatisticsTests: XCTestCase {
                     try GlobalNormStatistics.gather(x, model: model.model, layers: layers, tiler: tiler, cacheBytes: cache)
                 }
                 for l in layers { l.statisticsObserver = nil; l.fixedStatistics = nil }
-                for i in 0..<layers.count {
+                XCTAssertEqual(gathered.count, layers.count, "\(name) cache \(cache): statistics per layer")
+                for i in 0..<Swift.min(layers.count, gathered.count) {
+                    XCTAssertFalse(gathered[i].mean.isEmpty, "\(name) layer \(i): no channels")
+                    XCTAssertEqual(gathered[i].mean.count, whole[i].mean.count, "\(name) layer \(i): channels")
                     let dm = zip(gathered[i].mean, whole[i].mean).map { abs($0 - $1) }.max() ?? .infinity
                     let dv = zip(gathered[i].variance, whole[i].variance).map { abs($0 / $1 - 1) }.max() ?? .infinity
                     XCTAssertLessThan(dm, 1e-5, "\(name) cache \(cache) layer \(i) mean")
@@ -68,6 +72,7 @@ final class GlobalStatisticsTests: XCTestCase {
         let model = try ModelLoader.load(PipelineFixtures.url("cli_resnet_in.pth"))
         let x = PipelineFixtures.pattern(height: 96, width: 80)
         _ = try InferenceEngine(model, options: InferenceOptions(tile: .size(48), overlap: 16)).run(x)
+        XCTAssertFalse(NormHooks.layers(of: model.model).isEmpty, "the model has norm layers to leave clean")
         for layer in NormHooks.layers(of: model.model) {
             XCTAssertNil(layer.fixedStatistics)
             XCTAssertNil(layer.statisticsObserver)

@@ -4,41 +4,38 @@ import MorphNN
 import MorphTensor
 import TestSupport
 
-/// Finite-difference checks of the models' gradients, independent of PyTorch.
-///
-/// Each check perturbs the whole tensor t along a random direction d (biased towards the gradient's signs) and compares the central difference
-/// (f(t + εd) − f(t − εd)) / 2ε with the backward pass's ⟨∇f, d⟩, which sums many elements' gradients. The loss
-/// `(out · r).sum()` is accumulated in Double. A Float32 network has no single good ε: large steps cross
-/// ReLU kinks, small ones drown in rounding noise. So the difference is taken at several steps and the check passes
-/// when the best of them agrees within `rtol`; a wrong gradient (a missing term, a wrong index or sign) agrees at none.
+/// Finite-difference checks of the models' gradients, independent of PyTorch: the input and every parameter
+/// tensor, each by `GradientCheck` (per-element central differences at one fixed step on a seeded sample of at
+/// least 32 elements, always including the largest and smallest analytic values). The loss `(out · r).sum()`
+/// is accumulated in Double, but the networks run in Float32 and are full of ReLU kinks: at step 1e-3 the
+/// rounding noise and the kinks both stay under a tolerance of 3% of each tensor's largest gradient (steps of
+/// 1e-2 cross too many kinks, 1e-4 drowns in rounding), and elements sitting on a kink are replaced (`kinks`).
+/// The element-exact comparison of every gradient is ModelParityTests' job, against PyTorch in float64.
 final class GradientCheckTests: XCTestCase {
-    func checkFiniteDifferences(_ model: MorphModel, x: Tensor, r: Tensor, tensor t: Tensor, directions: Int = 3,
-                                steps: [Float] = [3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4], rtol: Double = 2e-2, seed: UInt64 = 9,
-                                label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    func checkFiniteDifferences(_ model: MorphModel, x: Tensor, r: Tensor, label: String, step: Float = 1e-3,
+                                rtol: Double = 3e-2, atol: Double = 3e-2, skipping: (String) -> Bool = { _ in false },
+                                file: StaticString = #filePath, line: UInt = #line) throws {
+        // Biases drawn away from zero: with zero biases whole units can sit exactly on a ReLU kink, where central
+        // differences average the two slopes at every step.
+        var biasRNG = SeededRNG(seed: 29)
+        for (name, p) in model.namedParameters() where name.hasSuffix("bias") {
+            let noise = Tensor.normal(p.shape, std: 0.1, rng: &biasRNG)
+            for i in 0..<p.count { p.data[i] += noise.data[i] }
+        }
         for p in model.namedParameters() { p.1.zeroGrad() }
         x.zeroGrad()
         try weightedSum(model(x), r).backward()
-        guard let analytic = t.grad?.values else { return XCTFail("\(label): no gradient", file: file, line: line) }
-        let saved = t.values
-        defer { for i in 0..<saved.count { t.data[i] = saved[i] } }
-        var rng = SeededRNG(seed: seed)
-        for k in 0..<directions {
-            // Random, but leaning along the gradient's signs, so ⟨∇f, d⟩ is never lost in the rounding noise.
-            let noise = Tensor.normal(t.shape, rng: &rng).values, lean = Tensor.normal(t.shape, rng: &rng).values
-            let d = (0..<saved.count).map { noise[$0] + (analytic[$0] < 0 ? -1 : 1) * Swift.abs(lean[$0]) }
-            let expected = zip(analytic, d).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            func loss(_ step: Float) throws -> Double {
-                for i in 0..<saved.count { t.data[i] = saved[i] + step * d[i] }
-                let out = try withoutGrad { try model(x) }
-                return zip(out.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let targets = [("x", x)] + model.namedParameters().filter { !skipping($0.0) }
+        XCTAssertGreaterThan(targets.count, 2, "\(label): parameters", file: file, line: line)
+        for (k, (name, t)) in targets.enumerated() {
+            guard let analytic = t.grad?.values else {
+                XCTFail("\(label): \(name) got no gradient", file: file, line: line)
+                continue
             }
-            var best = Double.infinity
-            for eps in steps {
-                let numeric = (try loss(eps) - loss(-eps)) / (2 * Double(eps))
-                best = Swift.min(best, Swift.abs(numeric - expected) / Swift.max(Swift.abs(expected), 1e-30))
+            try GradientCheck.compare("\(label) d/d\(name)", tensor: t, analytic: analytic, step: step, rtol: rtol,
+                                      atol: atol, seed: UInt64(k + 1), kinks: true, file: file, line: line) {
+                GradientCheck.weightedSum(try withoutGrad { try model(x) }, r)
             }
-            XCTAssertLessThan(best, rtol, "\(label) along direction \(k): best relative error over steps \(steps)",
-                              file: file, line: line)
         }
     }
 
@@ -54,32 +51,31 @@ final class GradientCheckTests: XCTestCase {
                                                    seed: 1)
         model.eval()
         let (x, r) = inputs([1, 3, 8, 8], outShape: [1, 3, 8, 8], seed: 2)
-        try checkFiniteDifferences(model, x: x, r: r, tensor: x, label: "resnet dx")
-        let params = Dictionary(model.namedParameters(), uniquingKeysWith: { a, _ in a })
-        let w = try XCTUnwrap(params["model.11.weight"])   // the first transposed conv, after the one block
-        try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "resnet dW convT")
+        try checkFiniteDifferences(model, x: x, r: r, label: "resnet")
     }
 
     func testRRDBNetX2() throws {
         let model = try ArchitectureRegistry.build("rrdbnet", options: ["scale": "2", "num_feat": "4", "num_block": "1",
                                                                         "num_grow_ch": "2"], seed: 3)
         let (x, r) = inputs([1, 3, 4, 4], outShape: [1, 3, 8, 8], seed: 4)
-        try checkFiniteDifferences(model, x: x, r: r, tensor: x, label: "rrdbnet dx")
-        let params = Dictionary(model.namedParameters(), uniquingKeysWith: { a, _ in a })
-        let w = try XCTUnwrap(params["body.0.rdb2.conv3.weight"])
-        try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "rrdbnet dW")
+        // The dense blocks' outputs are scaled by 0.2 twice, so their weights' gradients are ~1e-4 of the output's
+        // scale: at the Float32 noise floor of central differences at any step (measured: at steps 1e-3…3e-2, with
+        // or without scaled weights, most of their elements move with the step). ModelParityTests compares every
+        // one of them with PyTorch's float64 gradients; here the input and the other parameters are checked.
+        try checkFiniteDifferences(model, x: x, r: r, label: "rrdbnet", skipping: { $0.hasPrefix("body.") })
     }
 
     /// In eval mode u and v stay fixed, so the loss is a smooth function of weight_orig (through σ too).
     func testSpectralNormDiscriminatorEval() throws {
         let model = try ArchitectureRegistry.build("unet_discriminator_sn", options: ["num_feat": "2", "num_in_ch": "1"],
                                                    seed: 5)
-        model.eval()
         let (x, r) = inputs([1, 1, 8, 8], outShape: [1, 1, 8, 8], seed: 6)
-        try checkFiniteDifferences(model, x: x, r: r, tensor: x, label: "sn dx")
-        let params = Dictionary(model.namedParameters(), uniquingKeysWith: { a, _ in a })
-        let w = try XCTUnwrap(params["conv4.weight_orig"])
-        try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "sn dW_orig")
+        // Converge the power iteration first: with the initial random u, σ is underestimated and the outputs reach
+        // 1e5, where Float32 rounding of the loss swamps the gradients of the last layers.
+        model.train()
+        for _ in 0..<30 { _ = try withoutGrad { try model(x) } }
+        model.eval()
+        try checkFiniteDifferences(model, x: x, r: r, label: "sn")
     }
 
     func testGatedInpaintGenerator() throws {
@@ -92,9 +88,6 @@ final class GradientCheckTests: XCTestCase {
             for i in 0..<p.count { p.data[i] *= 2 }
         }
         let (x, r) = inputs([1, 4, 8, 12], outShape: [1, 3, 8, 12], seed: 8)
-        try checkFiniteDifferences(model, x: x, r: r, tensor: x, label: "gated dx")
-        let params = Dictionary(model.namedParameters(), uniquingKeysWith: { a, _ in a })
-        let w = try XCTUnwrap(params["body.7.conv.weight"])   // a dilated gated conv
-        try checkFiniteDifferences(model, x: x, r: r, tensor: w, label: "gated dW")
+        try checkFiniteDifferences(model, x: x, r: r, label: "gated")
     }
 }

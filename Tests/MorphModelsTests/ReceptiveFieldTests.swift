@@ -72,7 +72,8 @@ final class InpaintCompositeTests: XCTestCase {
         XCTAssertEqual(Array(input.values[(3 * 64)...]), mask.values)
     }
 
-    /// PyTorch's float64 pull–push (gen/inpaint.py) on odd sizes, scattered holes, no hole and no known pixel.
+    /// The generator's float64 pull–push, written in numpy (not PyTorch: PyTorch has no such op; gen/inpaint.py), on odd
+    /// sizes, scattered holes, no hole and no known pixel.
     func testPullPushMatchesTheReference() throws {
         let fx = try Fixture.load("inpaint_prefill")
         for name in ["rgb", "gray"] {

@@ -23,7 +23,7 @@ final class RecipeFilesTests: XCTestCase {
             for step in recipe.steps where step.task != .train {
                 let model = try XCTUnwrap(step.model, file.lastPathComponent)
                 let runFolders = recipe.steps.filter { $0.task == .train }.map(\.output.path)
-                XCTAssertTrue(BuiltinModels.isBuiltin(model)
+                XCTAssertTrue(BuiltinModels.isBuiltin(model) || ModelCatalogue.entry(named: model) != nil
                                   || ModelLoader.extensions.contains(URL(fileURLWithPath: model).pathExtension)
                                   || runFolders.contains(model),
                               "\(file.lastPathComponent): \(model)")
@@ -31,32 +31,36 @@ final class RecipeFilesTests: XCTestCase {
         }
     }
 
-    func testZooRecipesNameTheCheckpointFileTheyExpect() throws {
+    func testZooRecipesNameCatalogueModelsAndDryRunBeforeTheDownload() throws {
         let expected = [
-            "horse2zebra.yaml": "checkpoints/horse2zebra/latest_net_G_A.pth",
-            "monet2photo.yaml": "checkpoints/monet2photo/latest_net_G_A.pth",
-            "summer2winter.yaml": "checkpoints/summer2winter_yosemite/latest_net_G_A.pth",
-            "facades-label2photo.yaml": "checkpoints/facades_label2photo/latest_net_G.pth",
-            "realesrgan-x4plus.yaml": "checkpoints/realesrgan/RealESRGAN_x4plus.pth",
-            "realesr-general-x4v3.yaml": "checkpoints/realesrgan/realesr-general-x4v3.pth",
+            "horse2zebra.yaml": "horse2zebra",
+            "monet2photo.yaml": "monet2photo",
+            "summer2winter.yaml": "summer2winter_yosemite",
+            "facades-label2photo.yaml": "pix2pix_facades_label2photo",
+            "realesrgan-x4plus.yaml": "RealESRGAN_x4plus",
+            "realesr-general-x4v3.yaml": "realesr-general-x4v3",
         ]
-        let photos = try PipelineFixtures.scratch()
-        defer { try? FileManager.default.removeItem(at: photos) }
-        for (name, checkpoint) in expected {
+        let scratch = try PipelineFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/photos")
+        let environment = ["MORPH_MODELS": scratch.appendingPathComponent("empty").path]
+        for (name, model) in expected {
             let file = Self.folder.appendingPathComponent(name)
-            let recipe = try RecipeRunner.load(file, checkFiles: false)
-            XCTAssertEqual(recipe.steps[0].model, Self.folder.deletingLastPathComponent().appendingPathComponent(checkpoint).path, name)
-            // With file checks on and the checkpoint absent: one line, at the model's line, naming the file.
-            XCTAssertThrowsError(try RecipeRunner.load(file, input: photos)) { error in
-                let e = error as! RecipeError
-                XCTAssertEqual(e.issues.count, 1, "\(name): \(e)")
-                XCTAssertFalse(e.description.contains("\n"))
-                XCTAssertTrue(e.description.hasPrefix(file.path + ":"), e.description)
-                XCTAssertTrue(e.description.contains(checkpoint), e.description)
-                let text = try? String(contentsOf: file, encoding: .utf8)
-                let line = text?.split(separator: "\n", omittingEmptySubsequences: false)[e.issues[0].line - 1] ?? ""
-                XCTAssertTrue(line.contains("model: "), "\(name): line \(e.issues[0].line) is '\(line)'")
-            }
+            let recipe = try RecipeRunner.load(file, input: photos)
+            XCTAssertEqual(recipe.steps[0].model, model, name)
+            XCTAssertNotNil(ModelCatalogue.entry(named: model), name)
+            // Not downloaded: the dry run lists the files and says which command fetches the model, exit code 0.
+            let dry = try MorphBinary.run(["run", file.path, "--input", photos.path, "--output",
+                                           scratch.appendingPathComponent("out").path, "--dry-run"], environment: environment)
+            XCTAssertEqual(dry.code, 0, "\(name): \(dry.err)")
+            XCTAssertTrue(dry.out.contains("fetch it with: morph models download \(model)"), "\(name): \(dry.out)")
+            XCTAssertTrue(dry.out.contains("astronaut.png -> "), dry.out)
+            // The real run stops before any file with the same one line, exit code 2.
+            let real = try MorphBinary.run(["run", file.path, "--input", photos.path, "--output",
+                                            scratch.appendingPathComponent("out").path], environment: environment)
+            XCTAssertEqual(real.code, 2, name)
+            XCTAssertTrue(real.err.hasSuffix("fetch it with: morph models download \(model)\n"), real.err)
         }
     }
 }

@@ -290,6 +290,7 @@ final class RecipeRunnerTests: XCTestCase {
         ])
         let shard = try PipelineFixtures.runMorph(["run", good.path, "--shard", "3/3"])
         XCTAssertEqual(shard.code, 2, shard.err)
+        XCTAssertTrue(shard.err.hasPrefix("morph: The value '3/3' is invalid for '--shard <shard>'\n"), shard.err)
         try Data("not a PNG".utf8).write(to: dir.appendingPathComponent("in/bad.png"))
         let partial = try PipelineFixtures.runMorph(["run", good.path, "--input", dir.appendingPathComponent("in").path,
                                                      "--output", dir.appendingPathComponent("elsewhere").path])

@@ -70,7 +70,8 @@ final class ServeAPITests: XCTestCase {
         let mask = try ServeFixtures.mask(width: w, height: h, hole: hole)
         try await sandbox.withClient(sandbox.configuration()) { client in
             let response = try await client.post("/api/inpaint", form: [
-                ("model", nil, ServeFixtures.text("morph-inpaint")), ("image", "photo.png", image), ("mask", "mask.png", mask),
+                ("model", nil, ServeFixtures.text("morph-inpaint")), ("strategy", nil, ServeFixtures.text("crop")),
+                ("image", "photo.png", image), ("mask", "mask.png", mask),
             ])
             XCTAssertEqual(response.status, .ok, String(buffer: response.body))
             XCTAssertEqual(response.headers[.contentType], "image/png")
@@ -153,6 +154,8 @@ final class ServeAPITests: XCTestCase {
             try await check("/api/translate", [("model", nil, ServeFixtures.text("morph-light2dark")),
                                                ("direction", nil, ServeFixtures.text("sideways")), ("image", "a.png", image)], 400, "direction must be")
             try await check("/api/inpaint", [model, ("job", nil, ServeFixtures.text("../x")), ("image", "a.png", image)], 400, "job id")
+            try await check("/api/inpaint", [model, ("strategy", nil, ServeFixtures.text("magic")), ("image", "a.png", image)], 400,
+                            "strategy must be one of crop")
             let plain = try await client.execute(uri: "/api/inpaint", method: .post, headers: [.contentType: "application/json"],
                                                  body: ByteBuffer(string: "{}"))
             XCTAssertEqual(plain.status, .badRequest)

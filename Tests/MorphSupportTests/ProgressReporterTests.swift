@@ -29,3 +29,15 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(ProgressReporter.format(seconds: -3), "0:00")
     }
 }
+
+/// Skipped (and failed) files take no work, so they stay out of the rate.
+final class ProgressReporterSkipTests: XCTestCase {
+    func testSkippedFilesDoNotInflateTheRate() {
+        let reporter = ProgressReporter(total: 10, label: "upscale", interactive: false)
+        reporter.advance(by: 9, skipped: true)
+        reporter.advance()
+        // One file of work in about two seconds: 0.5 files/s, not 5.
+        let line = reporter.line(now: Date().addingTimeInterval(2), status: "")
+        XCTAssertTrue(line.contains(" 10/10 2.0 s/file "), line)
+    }
+}

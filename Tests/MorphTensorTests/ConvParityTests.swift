@@ -51,11 +51,26 @@ final class ConvParityTests: XCTestCase {
 
     func testShapeErrorsAreTyped() {
         let x = Tensor.zeros([1, 3, 8, 8])
-        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 2, 3, 3])))
-        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 9, 9])))
-        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), bias: Tensor.zeros([3])))
-        XCTAssertThrowsError(try Tensor.zeros([3, 8, 8]).conv2d(weight: Tensor.zeros([4, 3, 3, 3])))
-        XCTAssertThrowsError(try x.convTranspose2d(weight: Tensor.zeros([3, 2, 3, 3]), stride: 2, outputPadding: 2))
-        XCTAssertThrowsError(try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), stride: 0))
+        func expect(_ expected: TensorError, file: StaticString = #filePath, line: UInt = #line, _ op: () throws -> Tensor) {
+            XCTAssertThrowsError(try op(), file: file, line: line) { error in
+                XCTAssertEqual(error as? TensorError, expected, file: file, line: line)
+            }
+        }
+        expect(.shapeMismatch(op: "conv2d (input channels vs weight)", [1, 3, 8, 8], [4, 2, 3, 3])) {
+            try x.conv2d(weight: Tensor.zeros([4, 2, 3, 3]))
+        }
+        expect(.invalidArgument(op: "conv2d", "kernel 9×9 (dilation 1) is larger than the padded input 8×8")) {
+            try x.conv2d(weight: Tensor.zeros([4, 3, 9, 9]))
+        }
+        expect(.shapeMismatch(op: "conv2d bias", [4], [3])) { try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), bias: Tensor.zeros([3])) }
+        expect(.wrongRank(op: "conv2d", expected: 4, got: [3, 8, 8])) {
+            try Tensor.zeros([3, 8, 8]).conv2d(weight: Tensor.zeros([4, 3, 3, 3]))
+        }
+        expect(.invalidArgument(op: "convTranspose2d", "output padding 2 must be smaller than stride or dilation")) {
+            try x.convTranspose2d(weight: Tensor.zeros([3, 2, 3, 3]), stride: 2, outputPadding: 2)
+        }
+        expect(.invalidArgument(op: "conv2d", "stride 0 and dilation 1 must be ≥ 1, padding 0 ≥ 0")) {
+            try x.conv2d(weight: Tensor.zeros([4, 3, 3, 3]), stride: 0)
+        }
     }
 }

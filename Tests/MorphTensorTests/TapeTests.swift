@@ -43,8 +43,12 @@ final class TapeTests: XCTestCase {
         XCTAssertThrowsError(try a + b) { error in
             XCTAssertEqual(error as? TensorError, .shapeMismatch(op: "add", [2, 3], [3, 2]))
         }
-        XCTAssertThrowsError(try a.slice(dim: 1, 0..<4))
-        XCTAssertThrowsError(try a.reshaped([5]))
+        XCTAssertThrowsError(try a.slice(dim: 1, 0..<4)) { error in
+            XCTAssertEqual(error as? TensorError, .invalidArgument(op: "slice", "range 0..<4 out of bounds for size 3 in dim 1"))
+        }
+        XCTAssertThrowsError(try a.reshaped([5])) { error in
+            XCTAssertEqual(error as? TensorError, .invalidArgument(op: "reshape", "cannot reshape [2, 3] to [5]"))
+        }
     }
 
     func testPermuteConcatSliceRoundTrip() throws {

@@ -180,11 +180,18 @@ final class ComponentTests: XCTestCase {
             count += 1
         }
         XCTAssertEqual(count, 5)
-        // Dropping a loader mid-epoch stops its thread (no hang, no crash).
-        var early: PrefetchLoader? = PrefetchLoader(plan: plan, dataset: dataset, depth: 1)
+        // Dropping a loader mid-epoch stops its thread: the thread, blocked on a full queue, returns and releases
+        // what it held (the dataset here); a thread still blocked would keep it alive.
+        var tracked: TrackedDataset? = TrackedDataset(dataset)
+        weak var released = tracked
+        var early: PrefetchLoader? = PrefetchLoader(plan: plan, dataset: tracked!, depth: 1)
+        tracked = nil
         _ = try early?.nextBatch()
+        XCTAssertNotNil(released, "the loading thread holds the dataset while it runs")
         early = nil
-        XCTAssertNil(early)
+        waited = 0
+        while released != nil && waited < 200 { usleep(10_000); waited += 1 }
+        XCTAssertNil(released, "the loading thread did not stop after its loader was dropped")
     }
 
     func testOptionValidation() throws {
@@ -208,4 +215,12 @@ final class ComponentTests: XCTestCase {
         o.lr = 0
         XCTAssertThrowsError(try o.validate()) { XCTAssertTrue("\($0)".contains("--lr")) }
     }
+}
+
+/// A dataset that is a class, so a test can watch (weakly) whether a loading thread still holds it.
+private final class TrackedDataset: PairDataset, @unchecked Sendable {
+    let base: PairDataset
+    init(_ base: PairDataset) { self.base = base }
+    var count: Int { base.count }
+    func example(_ index: Int, rng: inout SeededRNG) throws -> ImagePair { try base.example(index, rng: &rng) }
 }

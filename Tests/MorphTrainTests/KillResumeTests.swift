@@ -58,7 +58,14 @@ final class KillResumeTests: XCTestCase {
                 usleep(2_000)
                 waited += 1
             }
-            usleep(UInt32(30_000 + Int(rng.next() % 570_000)))
+            // Then until the log reaches a random iteration still ahead (so the kill lands mid-run however fast the
+            // machine is), and a random few milliseconds more: during a step, a checkpoint write or a report write.
+            let target = lastCheckpoint + 1 + Int(rng.next() % UInt64(max(1, steps - lastCheckpoint - 3)))
+            while process.isRunning, Self.loggedSteps(run) < target, waited < 30_000 {
+                usleep(1_000)
+                waited += 1
+            }
+            usleep(UInt32(Int(rng.next() % 20_000)))
             let killed = process.isRunning
             if killed { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
@@ -76,6 +83,12 @@ final class KillResumeTests: XCTestCase {
         let rows = try String(contentsOf: run.log, encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertEqual(rows.compactMap { Int($0.split(separator: ",")[0]) }, Array(1...steps), "log.csv is not continuous")
         XCTAssertEqual(try checkRunFolder(run, label: "\(command) finished"), steps)
+    }
+
+    /// The number of rows `log.csv` holds now (0 before it exists).
+    static func loggedSteps(_ run: RunFolder) -> Int {
+        guard let text = try? String(contentsOf: run.log, encoding: .utf8) else { return 0 }
+        return max(0, text.split(separator: "\n").count - 1)
     }
 
     /// Every checkpoint file on disk loads; complete `log.csv` lines count iterations from 1 without gaps.

@@ -39,20 +39,23 @@ final class TrainCLITests: XCTestCase {
                                       run.network("G_A").path])
         XCTAssertEqual(translate.code, 0, translate.err)
         XCTAssertTrue(FileManager.default.fileExists(atPath: translated.appendingPathComponent("000.png").path), translate.err)
-        // Errors are one line naming the problem, exit code 2.
+        // Errors are one line naming the problem, exit code 2; each case breaks exactly one thing.
         let wrongModel = try runMorph(["train", "pix2pix", "--out", out.path, "--resume"])
         XCTAssertEqual(wrongModel.code, 2)
-        XCTAssertEqual(wrongModel.err.split(separator: "\n").count, 1, wrongModel.err)
-        XCTAssertTrue(wrongModel.err.hasPrefix("morph: "), wrongModel.err)
+        XCTAssertEqual(wrongModel.err, "morph: \(out.path): holds a cyclegan run, not pix2pix\n")
         let again = try runMorph(["train", "cyclegan", "--data", data.path, "--out", out.path] + tiny)
         XCTAssertEqual(again.code, 2)
-        XCTAssertTrue(again.err.contains("--resume"), again.err)
-        let missing = try runMorph(["train", "pix2pix", "--data", root.appendingPathComponent("nothing").path,
-                                    "--out", root.appendingPathComponent("run2").path])
+        XCTAssertEqual(again.err, "morph: \(out.path): already holds a run; pass --resume to continue it or choose another --out\n")
+        let nothing = root.appendingPathComponent("nothing")
+        let missing = try runMorph(["train", "pix2pix", "--data", nothing.path, "--out", root.appendingPathComponent("run2").path])
         XCTAssertEqual(missing.code, 2)
-        XCTAssertTrue(missing.err.contains("nothing"), missing.err)
-        let badChoice = try runMorph(["train", "cyclegan", "--data", data.path, "--out", out.path, "--gan-mode", "hinge"])
+        XCTAssertEqual(missing.err, "morph: \(nothing.path): no such folder\n")
+        let badChoice = try runMorph(["train", "cyclegan", "--data", data.path, "--out", root.appendingPathComponent("run3").path,
+                                      "--gan-mode", "hinge"] + tiny)
         XCTAssertEqual(badChoice.code, 2, badChoice.err)
+        XCTAssertTrue(badChoice.err.hasPrefix("morph: The value 'hinge' is invalid for '--gan-mode <gan-mode>'. "
+                                              + "Please provide one of 'lsgan', 'vanilla' or 'wgangp'.\n"), badChoice.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("run3").path))
     }
 
     /// Ctrl-C (SIGINT) ends the run after the current step with a checkpoint and exit code 130; it resumes there.

@@ -32,3 +32,20 @@ public func assertClose(_ actual: Tensor, shape: [Int], _ expected: [Float], rto
     XCTAssertEqual(actual.shape, shape, "\(message): shape", file: file, line: line)
     assertClose(actual.values, expected, rtol: rtol, atol: atol, message, file: file, line: line)
 }
+
+/// Asserts that `actual` agrees with a reference tensor within `rtol·|e| + floor`, where the absolute floor is
+/// derived from that tensor's own scale: `floor = floorFraction · max|e|`. Elements near zero inside a tensor
+/// are differences of large terms, so they get the floor; a tensor as a whole is never excused. The reference
+/// must be measurable: when its largest element is below `minimumScale` the comparison would pass for any
+/// all-zero answer, so the assertion fails instead.
+public func assertCloseScaled(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, floorFraction: Float = 1e-5,
+                              minimumScale: Float = 1e-6, _ message: String = "",
+                              file: StaticString = #filePath, line: UInt = #line) {
+    let scale = expected.map(abs).max() ?? 0
+    guard scale >= minimumScale else {
+        XCTFail("\(message): reference's largest element \(scale) is under \(minimumScale): nothing measurable to compare",
+                file: file, line: line)
+        return
+    }
+    assertClose(actual, expected, rtol: rtol, atol: floorFraction * scale, message, file: file, line: line)
+}

@@ -1,4 +1,5 @@
 import Foundation
+import MorphImage
 import MorphSupport
 
 /// One unit of batch work: an input file and where its result goes.
@@ -86,12 +87,12 @@ public struct BatchRunner {
             let job = jobs[index]
             if let m = self.manifest, m.manifest.isDone(input: job.input, output: job.output, modelHash: m.modelHash) {
                 lock.lock(); summary.skipped += 1; lock.unlock()
-                progress.advance(status: "done before: " + job.input.lastPathComponent)
+                progress.advance(status: "done before: " + job.input.lastPathComponent, skipped: true)
                 return
             }
             if self.skipExisting && fm.fileExists(atPath: job.output.path) {
                 lock.lock(); summary.skipped += 1; lock.unlock()
-                progress.advance(status: "skipped " + job.input.lastPathComponent)
+                progress.advance(status: "skipped " + job.input.lastPathComponent, skipped: true)
                 return
             }
             do {
@@ -102,14 +103,14 @@ public struct BatchRunner {
                 lock.lock(); summary.done += 1; lock.unlock()
                 progress.advance(status: job.input.lastPathComponent)
             } catch {
-                let cause = BatchRunner.describe(error)
+                let cause = BatchRunner.describe(error, file: job.input.path)
                 if let m = self.manifest {
                     try? m.manifest.record(input: job.input, output: job.output, modelHash: m.modelHash,
                                            status: "failed: " + cause)
                 }
                 lock.lock(); summary.failures.append((job.input.path, cause)); lock.unlock()
                 progress.log("morph: \(job.input.path): \(cause)")
-                progress.advance()
+                progress.advance(skipped: true)
             }
         }
         if parallelJobs == 1 {
@@ -132,6 +133,8 @@ public struct BatchRunner {
         return summary
     }
 
-    /// One line for an error, without repeating a leading file path the caller adds.
-    public static func describe(_ error: Error) -> String { ErrorText.firstLine(of: error) }
+    /// One line for an error (Foundation's errors in words), without repeating a leading `file` the caller adds.
+    public static func describe(_ error: Error, file: String? = nil) -> String {
+        ErrorText.line(error, dropping: file)
+    }
 }

@@ -12,7 +12,9 @@ public enum JobPlanner {
     /// replaces the extension.
     /// - Throws: `PipelineError.usage` for a missing input, an empty selection, an output folder inside an input
     ///   folder, an output that is an input, or two inputs mapping to the same output.
-    public static func plan(inputs: [String], output: String, format: ImageFormat?) throws -> [BatchJob] {
+    ///   Several inputs, or a folder, with an `-o` that names an image file (by extension) is a usage error.
+    ///   `suffix` (Real-ESRGAN's `--suffix`) is appended to each mirrored output's file name: `photo_<suffix>.png`.
+    public static func plan(inputs: [String], output: String, format: ImageFormat?, suffix: String? = nil) throws -> [BatchJob] {
         guard !inputs.isEmpty else { throw PipelineError.usage("no input files or folders given") }
         let out = URL(fileURLWithPath: output).standardizedFileURL
         var roots: [(url: URL, isFolder: Bool)] = []
@@ -26,7 +28,11 @@ public enum JobPlanner {
         var outIsFolder = true
         var isDir: ObjCBool = false
         let outExists = FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir)
-        if roots.count == 1, !roots[0].isFolder, ImageFormat(url: out) != nil, !(outExists && isDir.boolValue) {
+        if ImageFormat(url: out) != nil, !(outExists && isDir.boolValue) {
+            guard roots.count == 1, !roots[0].isFolder else {
+                let what = roots.count == 1 ? "a folder was given as input" : "\(roots.count) inputs were given"
+                throw PipelineError.usage("-o \(output) names one image file, but \(what); give an output folder instead")
+            }
             outIsFolder = false
         }
         var jobs: [BatchJob] = []
@@ -59,6 +65,7 @@ public enum JobPlanner {
             }
         }
         guard !jobs.isEmpty else { throw PipelineError.usage("no image files found in \(inputs.joined(separator: ", "))") }
+        if outIsFolder { jobs = adding(suffix: suffix, to: jobs) }
         var seen: [String: String] = [:]
         let inputPaths = Set(jobs.map { resolved($0.input) })
         for job in jobs {
@@ -72,6 +79,18 @@ public enum JobPlanner {
             seen[target] = job.input.path
         }
         return jobs
+    }
+
+    /// `jobs` with `_<suffix>` appended to each output's file name (`photo.png` → `photo_out.png`); nil or empty
+    /// changes nothing.
+    public static func adding(suffix: String?, to jobs: [BatchJob]) -> [BatchJob] {
+        guard let suffix, !suffix.isEmpty else { return jobs }
+        return jobs.map { job in
+            let name = job.output.deletingPathExtension().lastPathComponent + "_" + suffix
+            let renamed = job.output.deletingLastPathComponent().appendingPathComponent(name)
+                .appendingPathExtension(job.output.pathExtension)
+            return BatchJob(input: job.input, output: renamed, companion: job.companion)
+        }
     }
 
     /// The path with symlinks resolved in its existing part.

@@ -23,8 +23,11 @@ public struct CheckpointInfo: Encodable, Equatable {
     public var registry: String
     /// Output/input size ratio.
     public var scale: Int
-    /// Number of scalar values in all tensors (parameters and buffers).
+    /// Number of scalar values in the one set of weights Morph loads (parameters and buffers): a file holding both
+    /// `params` and `params_ema` counts once.
     public var parameters: Int
+    /// Where the file's EMA (exponential moving average) copy of the weights is, which Morph loads, if it has one.
+    public var ema: String?
     /// Stored element type(s): `F32`, `F16`, `F32+I64`…
     public var dtype: String
     /// Number of tensors.
@@ -53,9 +56,16 @@ public struct CheckpointInfo: Encodable, Equatable {
         options = spec.options.mapValues(\.description)
         registry = (try? RegistryConfiguration(spec: spec, file: path))?.description ?? "(not buildable: \(spec.description))"
         scale = spec.scale
-        parameters = checkpoint.valueCount
+        let loaded = checkpoint.normalized()
+        parameters = loaded.valueCount
+        let keys = checkpoint.tensors.map(\.0)
+        if keys.contains(where: { $0.hasPrefix("params_ema.") }) && keys.contains(where: { $0.hasPrefix("params.") }) {
+            ema = "params_ema (the file also holds the plain params; Morph runs the EMA copy)"
+        } else if wrapper == "params_ema" {
+            ema = "params_ema (Morph runs the EMA copy)"
+        }
         dtype = checkpoint.dtype
-        tensorCount = checkpoint.tensors.count
+        tensorCount = loaded.tensors.count
         firstKeys = checkpoint.tensors.prefix(10).map { "\($0.0) \($0.1.shape)" }
     }
 
@@ -68,7 +78,8 @@ public struct CheckpointInfo: Encodable, Equatable {
             "options:      " + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
             "registry:     \(registry)",
             "scale:        \(scale)",
-            "parameters:   \(parameters) in \(tensorCount) tensors",
+            "parameters:   \(parameters) in \(tensorCount) tensors (one set of weights)",
+            "ema:          " + (ema ?? "none"),
             "dtype:        \(dtype)",
             "first keys:",
         ]

@@ -138,14 +138,17 @@ public enum ModelLoader {
 
     /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`
     /// (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints (directly or in its
-    /// `checkpoints/`), the `latest_` ones first, or the name of a built-in model (`BuiltinModels`).
+    /// `checkpoints/`), the `latest_` ones first, the name of a built-in model (`BuiltinModels`), or the name of a
+    /// downloaded catalogue model (`ModelCatalogue`, found in `ModelStore.standard()`).
     /// - Throws: `PipelineError.model` when nothing suitable exists; a name that is neither a file nor a
     ///   built-in gets the list of built-ins.
     public static func resolve(_ path: String, direction: TranslationDirection = .aToB) throws -> URL {
         var url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            if BuiltinModels.isBuiltin(path) || BuiltinModels.looksLikeName(path) { return try BuiltinModels.locate(path) }
+            if BuiltinModels.isBuiltin(path) { return try BuiltinModels.locate(path) }
+            if !path.contains("/"), ModelCatalogue.entry(named: path) != nil { return try ModelStore.standard().locate(path) }
+            if BuiltinModels.looksLikeName(path) { return try BuiltinModels.locate(path) }
             throw PipelineError.model(file: path, "no such checkpoint file or folder")
         }
         guard isDir.boolValue else { return url }

@@ -68,8 +68,9 @@ enum GlobalNormStatistics {
 
     /// Runs `model` over `x` tiled by `tiler`, with whole-image statistics in `layers`.
     /// `passes` nil settles every layer exactly.
+    /// `onTile` is called after every tile of every pass (progress).
     static func run(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
-                    passes: Int? = nil, cacheBytes: Int = 1 << 30) throws -> Tensor {
+                    passes: Int? = nil, cacheBytes: Int = 1 << 30, onTile: () -> Void = {}) throws -> Tensor {
         let dropouts = DropoutReplay(model)
         defer {
             for layer in layers {
@@ -79,7 +80,7 @@ enum GlobalNormStatistics {
             dropouts.restore()
         }
         let statistics = try gather(x, model: model, layers: layers, tiler: tiler, passes: passes, dropouts: dropouts,
-                                    cacheBytes: cacheBytes)
+                                    cacheBytes: cacheBytes, onTile: onTile)
         for (index, layer) in layers.enumerated() {
             layer.statisticsObserver = nil
             layer.fixedStatistics = statistics[index]
@@ -88,6 +89,7 @@ enum GlobalNormStatistics {
         return try tiler.run(x) { tile in
             dropouts.prepare(tile: tileIndex)
             tileIndex += 1
+            defer { onTile() }
             return try model(tile)
         }
     }
@@ -96,7 +98,7 @@ enum GlobalNormStatistics {
     /// Leaves the layers' hooks set; `run` resets them.
     static func gather(_ x: Tensor, model: Module, layers: [StatisticsHookable], tiler: Tiler,
                        passes: Int? = nil, dropouts: DropoutReplay? = nil,
-                       cacheBytes: Int = 1 << 30) throws -> [NormStatistics] {
+                       cacheBytes: Int = 1 << 30, onTile: () -> Void = {}) throws -> [NormStatistics] {
         let h = x.shape[2], w = x.shape[3]
         let rows = tiler.spans(length: h), columns = tiler.spans(length: w)
         let ownedRows = owned(rows, length: h, alignment: tiler.alignment)
@@ -139,7 +141,10 @@ enum GlobalNormStatistics {
                                           width: columnSpan.length, ownedRows: ownedRows[r],
                                           ownedColumns: ownedColumns[c])
                     dropouts?.prepare(tile: tileIndex)
-                    defer { tileIndex += 1 }
+                    defer {
+                        tileIndex += 1
+                        onTile()
+                    }
                     guard let list = stages else {
                         do { _ = try model(tile) } catch is StopForward {}
                         continue

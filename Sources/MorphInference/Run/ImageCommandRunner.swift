@@ -20,6 +20,8 @@ public struct ImageCommandRunner {
     public var task: ImageTask
     /// Output, parallelism and tiling settings.
     public var options: ImageRunOptions
+    /// realesr-general-x4v3's `--denoise-strength` (`DenoiseStrength`); nil runs the model as it is.
+    public var denoiseStrength: Double?
 
     /// Creates a runner.
     public init(inputs: [String], output: String, model: String, arch: String? = nil,
@@ -38,18 +40,25 @@ public struct ImageCommandRunner {
     /// Plans the jobs and loads the model.
     /// - Throws: `PipelineError.usage` or `.model` (exit code 2).
     public func prepare() throws -> (jobs: [BatchJob], model: LoadedModel) {
-        let jobs = try JobPlanner.plan(inputs: inputs, output: output, format: options.format)
+        let jobs = try JobPlanner.plan(inputs: inputs, output: output, format: options.format, suffix: options.suffix)
         let url = try ModelLoader.resolve(model, direction: direction)
-        let loaded = try ModelLoader.load(url, arch: arch, options: architectureOptions)
+        let loaded = try denoiseStrength.map { try DenoiseStrength.load(url, strength: $0, arch: arch, options: architectureOptions) }
+            ?? ModelLoader.load(url, arch: arch, options: architectureOptions)
         guard loaded.traits.role == .generator else {
             throw PipelineError.model(file: url.path, "is a \(loaded.configuration.name) discriminator, not a generator")
         }
+        try ModelPurpose.require(task.purpose, of: loaded)
         return (jobs, loaded)
     }
 
     /// Runs everything: the summary's `exitCode` is 0 when every file was done or skipped, 1 otherwise.
-    public func run(label: String) throws -> BatchSummary {
+    /// Tile settings that would be approximate are raised first (`TileExactness`), and `log` says so once.
+    public func run(label: String, log: (String) -> Void = { _ in }) throws -> BatchSummary {
         let (jobs, loaded) = try prepare()
+        var options = self.options
+        let tiles = try TileExactness(options.inference, traits: loaded.traits, exact: options.tileExact)
+        options.inference = tiles.options
+        if let note = tiles.note { log(note) }
         return ImagePipeline.run(jobs, model: loaded, task: task, options: options, label: label)
     }
 }

@@ -14,6 +14,14 @@ public enum ImageTask: Sendable {
     /// output to `outscale` × the input size with Lanczos.
     case upscale(outscale: Double?)
 
+    /// The command this task belongs to.
+    var purpose: ModelPurpose {
+        switch self {
+        case .translate: return .translate
+        case .upscale: return .upscale
+        }
+    }
+
     /// The tensor range the model works in.
     var range: TensorRange {
         switch self {
@@ -44,13 +52,23 @@ public struct ImageRunOptions {
     /// Translate only: resize each input to this width (the height keeps the aspect ratio) before the model, as the
     /// reference's `scale_width` preprocessing; the output has that size. nil keeps the input's size.
     public var loadSize: Int?
+    /// Show tile progress within an image that takes more than a second (one file at a time only).
+    public var tileProgress = true
+    /// Raise `--tile`/`--overlap` values that would be approximate to the smallest exact ones (`TileExactness`);
+    /// false keeps them, with a warning.
+    public var tileExact: Bool
+    /// Appended to each output's file name before the extension (`photo_out.png` with `out`), as Real-ESRGAN's
+    /// `--suffix`; nil or empty adds nothing.
+    public var suffix: String?
     /// Inpaint only: the strategy (crop, resize, original), its sizes and mask preparation.
     public var inpaint = InpaintSettings()
 
     /// Options with Morph's defaults.
     public init(format: ImageFormat? = nil, quality: Int = 92, skipExisting: Bool = false, jobs: Int = 1,
                 inference: InferenceOptions = InferenceOptions(), streamingPixels: Int? = nil,
-                interactive: Bool? = nil, loadSize: Int? = nil) {
+                interactive: Bool? = nil, loadSize: Int? = nil, tileExact: Bool = true, suffix: String? = nil) {
+        self.tileExact = tileExact
+        self.suffix = suffix
         self.format = format
         self.quality = quality
         self.skipExisting = skipExisting
@@ -77,19 +95,26 @@ public enum ImagePipeline {
     /// - Throws: `ImageError` or `PipelineError` naming the file.
     public static func process(_ job: BatchJob, model: LoadedModel, task: ImageTask, options: ImageRunOptions) throws {
         prepare(model, for: task)
-        let engine = InferenceEngine(model, options: options.inference)
+        let engine = InferenceEngine(model, options: options.inference, progress: options.jobs == 1 && options.tileProgress
+            ? TileProgress(label: job.input.lastPathComponent, interactive: options.interactive) : nil)
         let range = task.range
         let save = SaveOptions(format: options.format, quality: options.quality)
         try FileManager.default.createDirectory(at: job.output.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         if try streams(job.input, engine: engine, task: task, options: options) {
             let m = max(model.traits.sizeMultiple, 1)
-            let width = try VipsImage.open(job.input).width
-            let tiler = try engine.streamingTiler(width: width)
+            let header = try VipsImage.open(job.input)
+            let tiler = try engine.streamingTiler(width: header.width)
                 ?? Tiler(tileSize: 512 / m * m, overlap: 0, alignment: m)
+            let progress = engine.progress
+            var whole = engine
+            whole.progress = nil
+            progress?.begin(tiles: tiler.spans(length: header.height).count * tiler.spans(length: header.width).count)
+            defer { progress?.end() }
             try StreamingProcessor.run(input: job.input, output: job.output, options: save, tiler: tiler,
                                        range: range) { tile in
-                try adaptOutput(engine.run(adaptInput(tile, model)), model)
+                defer { progress?.tick() }
+                return try adaptOutput(whole.run(adaptInput(tile, model)), model)
             }
             return
         }

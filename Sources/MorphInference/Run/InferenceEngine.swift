@@ -46,10 +46,14 @@ public struct InferenceEngine {
     /// Tiling settings.
     public let options: InferenceOptions
 
+    /// Shows progress over the tiles of an image, if set.
+    public var progress: TileProgress?
+
     /// An engine for `loaded` with `options`.
-    public init(_ loaded: LoadedModel, options: InferenceOptions = InferenceOptions()) {
+    public init(_ loaded: LoadedModel, options: InferenceOptions = InferenceOptions(), progress: TileProgress? = nil) {
         self.loaded = loaded
         self.options = options
+        self.progress = progress
     }
 
     /// The tiler for an image of `height` × `width` (after padding), or nil to run it whole.
@@ -137,12 +141,21 @@ public struct InferenceEngine {
             }
             let layers = NormHooks.layers(of: model)
             let mode = options.normStatistics ?? .global
+            let tiles = tiler.spans(length: padded.shape[2]).count * tiler.spans(length: padded.shape[3]).count
+            defer { progress?.end() }
             if mode == .global && !layers.isEmpty {
                 let memory = options.availableMemory ?? SystemMemory.available()
+                let passes = min(max(options.statisticsPasses ?? layers.count, 1), layers.count) + 1
+                progress?.begin(tiles: tiles * passes)
                 return try GlobalNormStatistics.run(padded, model: model, layers: layers, tiler: tiler,
-                                                    passes: options.statisticsPasses, cacheBytes: memory / 4)
+                                                    passes: options.statisticsPasses, cacheBytes: memory / 4,
+                                                    onTile: { progress?.tick() })
             }
-            return try tiler.run(padded) { try model($0) }
+            progress?.begin(tiles: tiles)
+            return try tiler.run(padded) { tile in
+                defer { progress?.tick() }
+                return try model(tile)
+            }
         }
         guard out.rank == 4, out.shape[2] == padded.shape[2] * s, out.shape[3] == padded.shape[3] * s else {
             throw PipelineError.usage("model output \(out.shape) is not the padded input \(padded.shape) × \(s)")

@@ -35,8 +35,9 @@ public struct PixelRect: Equatable, Sendable {
 public enum InpaintPipeline {
     /// The jobs for `inputs`, each with its mask as companion (nil when the folder has none: that job fails alone).
     /// - Throws: `PipelineError.usage` for missing inputs or masks, or output paths that would overwrite inputs.
-    public static func plan(inputs: [String], masks: String, output: String, format: ImageFormat?) throws -> [BatchJob] {
-        try attachMasks(masks, to: JobPlanner.plan(inputs: inputs, output: output, format: format))
+    public static func plan(inputs: [String], masks: String, output: String, format: ImageFormat?,
+                            suffix: String? = nil) throws -> [BatchJob] {
+        try attachMasks(masks, to: JobPlanner.plan(inputs: inputs, output: output, format: format, suffix: suffix))
     }
 
     /// `jobs` with their masks as companions: the one mask file for all, or the mask of each input's stem from a

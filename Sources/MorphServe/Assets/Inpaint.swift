@@ -60,6 +60,7 @@ extension Assets {
     const form = new FormData();
     form.append("model", $("model").value);
     form.append("job", id);
+    form.append("strategy", $("strategy").value);
     form.append("image", state.current, "image.png");
     form.append("mask", await editor.maskBlob(), "mask.png");
     const bar = $("progress"), fill = bar.firstElementChild;

@@ -57,6 +57,8 @@ enum Assets {
       <input type="range" id="size" min="4" max="200" value="40"></label>
     <h2>Model</h2>
     <label class="field"><select id="model"></select></label>
+    <label class="field">Large photos <select id="strategy"><option value="crop">crop around each hole</option>
+      <option value="resize">resize the whole photo</option><option value="original">whole photo at full size</option></select></label>
     <button class="primary" id="run" disabled>Run inpainting</button>
     <div class="progress" id="progress" hidden><div></div></div>
     <div class="muted" id="jobState"></div>

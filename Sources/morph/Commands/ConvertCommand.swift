@@ -25,13 +25,11 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let loaded = try CheckpointConverter.convert(URL(fileURLWithPath: input), to: URL(fileURLWithPath: output),
-                                                         arch: architecture.arch, options: architecture.dictionary)
-            print("wrote \(output): \(loaded.configuration), scale \(loaded.traits.scale), "
-                  + "\(loaded.model.parameterCount) parameters")
-        } catch {
-            throw modelFailure(error)
+        let loaded = try CLIFailure.guarding {
+            try CheckpointConverter.convert(URL(fileURLWithPath: input), to: URL(fileURLWithPath: output),
+                                            arch: architecture.arch, options: architecture.dictionary)
         }
+        print("wrote \(output): \(loaded.configuration), scale \(loaded.traits.scale), "
+              + "\(loaded.model.parameterCount) parameters")
     }
 }

@@ -15,11 +15,7 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
-            let info = try CheckpointInfo(contentsOf: ModelLoader.resolve(checkpoint))
-            print(json ? info.json : info.text)
-        } catch {
-            throw modelFailure(error)
-        }
+        let info = try CLIFailure.guarding { try CheckpointInfo(contentsOf: ModelLoader.resolve(checkpoint)) }
+        print(json ? info.json : info.text)
     }
 }

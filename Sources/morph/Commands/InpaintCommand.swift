@@ -26,17 +26,19 @@ struct InpaintCommand: ParsableCommand {
 
     func run() throws {
         let model = options.model
-        let summary: BatchSummary
-        do {
-            var jobs = try JobPlanner.plan(inputs: inputs, output: options.output.output,
-                                           format: options.output.format?.imageFormat)
+        var run = options.runOptions
+        let summary = try CLIFailure.guarding {
+            var jobs = try JobPlanner.plan(inputs: inputs, output: options.output.output, format: run.format,
+                                           suffix: run.suffix)
             if let mask = options.mask { jobs = try InpaintPipeline.attachMasks(mask, to: jobs) }
             let loaded = try ModelLoader.load(ModelLoader.resolve(model.model), arch: model.architecture.arch,
                                               options: model.architecture.dictionary)
-            summary = try InpaintPipeline.run(jobs, model: loaded, options: options.runOptions, label: "inpaint")
-        } catch {
-            throw modelFailure(error)
+            let tiles = try TileExactness(run.inference, traits: loaded.traits, exact: run.tileExact)
+            run.inference = tiles.options
+            if let note = tiles.note { FileHandle.standardError.write(Data("morph: \(note)\n".utf8)) }
+            return try InpaintPipeline.run(jobs, model: loaded, options: run, label: "inpaint")
         }
+        CLIFailure.summariseWarnings()
         print(summary.report)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

@@ -32,20 +32,12 @@ struct RunCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let summary: RecipeSummary
-        do {
+        let summary = try CLIFailure.guarding {
             let parsed = try RecipeRunner.load(URL(fileURLWithPath: recipe), input: input.map { URL(fileURLWithPath: $0) },
-                                               output: output.map { URL(fileURLWithPath: $0) })
-            summary = try RecipeRunner(recipe: parsed, options: RecipeRunOptions(shard: shard, dryRun: dryRun)).run()
-        } catch let error as RecipeError {
-            FileHandle.standardError.write(Data(error.issues.map { "morph: \(error.file):\($0.line):\($0.column): \($0.message)\n" }
-                .joined().utf8))
-            throw ExitCode(2)
-        } catch is TrainInterrupted {
-            throw ExitCode(130)
-        } catch {
-            throw modelFailure(error)
+                                               output: output.map { URL(fileURLWithPath: $0) }, dryRun: dryRun)
+            return try RecipeRunner(recipe: parsed, options: RecipeRunOptions(shard: shard, dryRun: dryRun)).run()
         }
+        CLIFailure.summariseWarnings()
         if !dryRun { print(summary.report) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

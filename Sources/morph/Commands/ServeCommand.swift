@@ -67,7 +67,7 @@ struct ServeCommand: ParsableCommand {
                 try await application.runService()
                 Foundation.exit(0)
             } catch {
-                FileHandle.standardError.write(Data("morph: serve: \(firstLine(of: error))\n".utf8))
+                FileHandle.standardError.write(Data("morph: serve: \(CLIFailure.lines(for: error).joined(separator: "; "))\n".utf8))
                 Foundation.exit(2)
             }
         }

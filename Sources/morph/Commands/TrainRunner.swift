@@ -7,15 +7,11 @@ enum TrainRunner {
     /// Builds the session for `options` (or resumes the run in `out`) and trains it.
     static func run(_ options: TrainOptions, data: String?, out: String, resume: Bool,
                     before: () throws -> Void = {}) throws {
-        let outcome: TrainOutcome
-        do {
+        let outcome = try CLIFailure.guarding {
             try before()
             let session = try TrainSession(options: options, data: data.map { URL(fileURLWithPath: $0) },
                                            run: URL(fileURLWithPath: out), resume: resume)
-            outcome = try session.train()
-        } catch {
-            FileHandle.standardError.write(Data("morph: \(error)\n".utf8))
-            throw ExitCode(2)
+            return try session.train()
         }
         if outcome.interrupted { throw ExitCode(130) }
     }

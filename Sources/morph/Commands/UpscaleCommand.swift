@@ -19,10 +19,11 @@ struct UpscaleCommand: ParsableCommand {
     @OptionGroup var options: UpscaleOptions
 
     func run() throws {
-        let runner = ImageCommandRunner(inputs: inputs, output: options.output.output, model: options.model.model,
+        var runner = ImageCommandRunner(inputs: inputs, output: options.output.output, model: options.model.model,
                                         arch: options.model.architecture.arch,
                                         architectureOptions: options.model.architecture.dictionary,
                                         task: options.task, options: options.runOptions)
+        runner.denoiseStrength = options.denoiseStrength
         try runImageCommand(runner, label: "upscale")
     }
 }

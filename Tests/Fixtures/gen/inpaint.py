@@ -3,7 +3,8 @@
 GatedInpaintGenerator and SNPatchDiscriminator are Morph's own DeepFill-v2-style architectures (Yu et al.,
 "Free-Form Image Inpainting with Gated Convolution", ICCV 2019), restated here in PyTorch with the module names
 MorphModels uses, so the Swift models load these state dicts unchanged. The generator refines a pull-push fill
-(`pull_push_fill`, MorphModels' PullPushFill), whose own fixture is `inpaint_prefill`.
+(`pull_push_fill`, MorphModels' PullPushFill, written here in numpy float64: it is not a PyTorch op, so the
+fixture `inpaint_prefill` checks Morph against this independent restatement, not against PyTorch).
 """
 import numpy as np
 import torch
@@ -143,15 +144,18 @@ def prefill_case(folder):
 def generate(folder):
     prefill_case(folder)
     cases = [
+        # Gain 3 on the weights: at 1 the signal fades through the 18 gated layers (each gate halves it) and the
+        # first layers' gradients and the mask channel's input gradient are ~1e-9, too small to check.
         ("gated_inpaint", lambda: GatedInpaintGenerator(cnum=4), (1, 16, 20), "gated_inpaint",
-         dict(cnum="4"), ["eval"]),
+         dict(cnum="4"), ["eval"], 3.0),
         ("gated_inpaint_batch2", lambda: GatedInpaintGenerator(cnum=2), (2, 12, 8), "gated_inpaint",
-         dict(cnum="2"), ["eval"]),
+         dict(cnum="2"), ["eval"], 3.0),
         ("sn_patch", lambda: SNPatchDiscriminator(4, num_feat=2, num_layers=3), (1, 32, 24), "sn_patch",
-         dict(num_feat="2", num_layers="3"), ["train", "eval"]),
+         dict(num_feat="2", num_layers="3"), ["train", "eval"], 1.0),
     ]
-    for i, (case, make, (n, h, w), arch, options, modes) in enumerate(cases):
+    for i, (case, make, (n, h, w), arch, options, modes, gain) in enumerate(cases):
         torch.manual_seed(300 + i)
         model = make()
         gen = torch.Generator().manual_seed(3000 + i)
-        write_case(folder, case, model, _masked_input(gen, n, h, w), arch, options, modes, seed=4000 + i)
+        write_case(folder, case, model, _masked_input(gen, n, h, w), arch, options, modes, seed=4000 + i,
+                   gain=gain)

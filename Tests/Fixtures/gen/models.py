@@ -2,11 +2,13 @@
 architecture with seeded random weights, their outputs and gradients, plus
 the full state_dict key lists (with shapes) of the default big configurations.
 
-The architectures below are compact re-statements of the reference code
-(pytorch-CycleGAN-and-pix2pix models/networks.py, BasicSR archs
-msrresnet / rrdbnet / srvgg / discriminator_arch, Real-ESRGAN's
-UNetDiscriminatorSN). Module names and order follow the references exactly,
-so the state_dict keys are the ones real checkpoints carry.
+BasicSR's architectures (MSRResNet, RRDBNet, SRVGGNetCompact, VGGStyleDiscriminator,
+UNetDiscriminatorSN) are BasicSR's own arch files, fetched at the commit pinned in
+gen/reference.py (recorded in each fixture's metadata `reference`). The
+pytorch-CycleGAN-and-pix2pix architectures are compact re-statements of
+models/networks.py (that repository's snapshot is too large to fetch here); their
+module names and order follow the reference exactly, so the state_dict keys are
+the ones real checkpoints carry.
 
 File layout of each `models_<case>` fixture:
   sd.<key>        the state dict loaded into the model (before any forward)
@@ -14,7 +16,8 @@ File layout of each `models_<case>` fixture:
   out_train       output in train mode (for nets whose train mode differs)
   out / out_eval  output in eval mode (`out` when train == eval)
   grad_x          d loss / d x   (in the mode named by metadata `grad_mode`)
-  grad.<key>      d loss / d parameter, for the keys in metadata `grad_keys`
+  grad.<key>      d loss / d parameter, for every parameter (metadata `grad_keys` lists them all)
+  zero_grad.<key> the same for a bias whose gradient is zero in exact arithmetic (see _common.check_gradients)
   after.<key>     buffers after the train-mode forward (running stats, u, v)
 Metadata: `arch` (registry name), `options` (JSON of string options),
 `grad_mode` (train | eval), `grad_keys` (JSON list), `modes` (JSON list).
@@ -27,7 +30,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import spectral_norm
 
-from gen._common import save
+from gen._common import save, scale_weights
+from gen.reference import BASICSR, basicsr
 
 
 # ----------------------------------------------------------------------------
@@ -187,188 +191,15 @@ class PixelDiscriminator(nn.Module):
 
 
 # ----------------------------------------------------------------------------
-# BasicSR / Real-ESRGAN
+# BasicSR / Real-ESRGAN: BasicSR's own arch files at a pinned commit (gen/reference.py)
 # ----------------------------------------------------------------------------
 
-class ResidualBlockNoBN(nn.Module):
-    def __init__(self, num_feat):
-        super().__init__()
-        self.conv1 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv2 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-
-    def forward(self, x):
-        return x + self.conv2(F.relu(self.conv1(x)))
-
-
-class MSRResNet(nn.Module):
-    def __init__(self, num_in_ch=3, num_out_ch=3, num_feat=64, num_block=16, upscale=4):
-        super().__init__()
-        self.upscale = upscale
-        self.conv_first = nn.Conv2d(num_in_ch, num_feat, 3, 1, 1)
-        self.body = nn.Sequential(*[ResidualBlockNoBN(num_feat) for _ in range(num_block)])
-        if upscale in (2, 3):
-            self.upconv1 = nn.Conv2d(num_feat, num_feat * upscale * upscale, 3, 1, 1)
-            self.pixel_shuffle = nn.PixelShuffle(upscale)
-        else:
-            self.upconv1 = nn.Conv2d(num_feat, num_feat * 4, 3, 1, 1)
-            self.upconv2 = nn.Conv2d(num_feat, num_feat * 4, 3, 1, 1)
-            self.pixel_shuffle = nn.PixelShuffle(2)
-        self.conv_hr = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv_last = nn.Conv2d(num_feat, num_out_ch, 3, 1, 1)
-
-    def forward(self, x):
-        lrelu = functools.partial(F.leaky_relu, negative_slope=0.1)
-        out = self.body(lrelu(self.conv_first(x)))
-        out = lrelu(self.pixel_shuffle(self.upconv1(out)))
-        if self.upscale == 4:
-            out = lrelu(self.pixel_shuffle(self.upconv2(out)))
-        out = self.conv_last(lrelu(self.conv_hr(out)))
-        return out + F.interpolate(x, scale_factor=self.upscale, mode="bilinear", align_corners=False)
-
-
-class VGGStyleDiscriminator(nn.Module):
-    def __init__(self, num_in_ch, num_feat, input_size=128):
-        super().__init__()
-        self.input_size = input_size
-        self.conv0_0 = nn.Conv2d(num_in_ch, num_feat, 3, 1, 1, bias=True)
-        self.conv0_1 = nn.Conv2d(num_feat, num_feat, 4, 2, 1, bias=False)
-        self.bn0_1 = nn.BatchNorm2d(num_feat, affine=True)
-        chans = [(num_feat, num_feat * 2), (num_feat * 2, num_feat * 4), (num_feat * 4, num_feat * 8),
-                 (num_feat * 8, num_feat * 8)]
-        if input_size == 256:
-            chans.append((num_feat * 8, num_feat * 8))
-        for i, (cin, cout) in enumerate(chans, start=1):
-            setattr(self, f"conv{i}_0", nn.Conv2d(cin, cout, 3, 1, 1, bias=False))
-            setattr(self, f"bn{i}_0", nn.BatchNorm2d(cout, affine=True))
-            setattr(self, f"conv{i}_1", nn.Conv2d(cout, cout, 4, 2, 1, bias=False))
-            setattr(self, f"bn{i}_1", nn.BatchNorm2d(cout, affine=True))
-        self.stages = len(chans)
-        self.linear1 = nn.Linear(num_feat * 8 * 4 * 4, 100)
-        self.linear2 = nn.Linear(100, 1)
-
-    def forward(self, x):
-        lrelu = functools.partial(F.leaky_relu, negative_slope=0.2)
-        feat = lrelu(self.conv0_0(x))
-        feat = lrelu(self.bn0_1(self.conv0_1(feat)))
-        for i in range(1, self.stages + 1):
-            feat = lrelu(getattr(self, f"bn{i}_0")(getattr(self, f"conv{i}_0")(feat)))
-            feat = lrelu(getattr(self, f"bn{i}_1")(getattr(self, f"conv{i}_1")(feat)))
-        feat = feat.view(feat.size(0), -1)
-        return self.linear2(lrelu(self.linear1(feat)))
-
-
-class ResidualDenseBlock(nn.Module):
-    def __init__(self, num_feat=64, num_grow_ch=32):
-        super().__init__()
-        for i in range(1, 5):
-            setattr(self, f"conv{i}", nn.Conv2d(num_feat + (i - 1) * num_grow_ch, num_grow_ch, 3, 1, 1))
-        self.conv5 = nn.Conv2d(num_feat + 4 * num_grow_ch, num_feat, 3, 1, 1)
-
-    def forward(self, x):
-        lrelu = functools.partial(F.leaky_relu, negative_slope=0.2)
-        feats = [x]
-        for i in range(1, 5):
-            feats.append(lrelu(getattr(self, f"conv{i}")(torch.cat(feats, 1))))
-        return self.conv5(torch.cat(feats, 1)) * 0.2 + x
-
-
-class RRDB(nn.Module):
-    def __init__(self, num_feat, num_grow_ch=32):
-        super().__init__()
-        self.rdb1 = ResidualDenseBlock(num_feat, num_grow_ch)
-        self.rdb2 = ResidualDenseBlock(num_feat, num_grow_ch)
-        self.rdb3 = ResidualDenseBlock(num_feat, num_grow_ch)
-
-    def forward(self, x):
-        return self.rdb3(self.rdb2(self.rdb1(x))) * 0.2 + x
-
-
-class RRDBNet(nn.Module):
-    def __init__(self, num_in_ch, num_out_ch, scale=4, num_feat=64, num_block=23, num_grow_ch=32):
-        super().__init__()
-        self.scale = scale
-        num_in_ch = num_in_ch * {4: 1, 2: 4, 1: 16}[scale]
-        self.conv_first = nn.Conv2d(num_in_ch, num_feat, 3, 1, 1)
-        self.body = nn.Sequential(*[RRDB(num_feat, num_grow_ch) for _ in range(num_block)])
-        self.conv_body = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv_up1 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv_up2 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv_hr = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
-        self.conv_last = nn.Conv2d(num_feat, num_out_ch, 3, 1, 1)
-
-    def forward(self, x):
-        lrelu = functools.partial(F.leaky_relu, negative_slope=0.2)
-        feat = F.pixel_unshuffle(x, 4 // self.scale) if self.scale != 4 else x
-        feat = self.conv_first(feat)
-        feat = feat + self.conv_body(self.body(feat))
-        feat = lrelu(self.conv_up1(F.interpolate(feat, scale_factor=2, mode="nearest")))
-        feat = lrelu(self.conv_up2(F.interpolate(feat, scale_factor=2, mode="nearest")))
-        return self.conv_last(lrelu(self.conv_hr(feat)))
-
-
-class SRVGGNetCompact(nn.Module):
-    def __init__(self, num_in_ch=3, num_out_ch=3, num_feat=64, num_conv=16, upscale=4, act_type="prelu"):
-        super().__init__()
-        self.upscale = upscale
-
-        def act():
-            if act_type == "relu":
-                return nn.ReLU(inplace=True)
-            if act_type == "prelu":
-                return nn.PReLU(num_parameters=num_feat)
-            return nn.LeakyReLU(negative_slope=0.1, inplace=True)
-
-        self.body = nn.ModuleList([nn.Conv2d(num_in_ch, num_feat, 3, 1, 1), act()])
-        for _ in range(num_conv):
-            self.body.append(nn.Conv2d(num_feat, num_feat, 3, 1, 1))
-            self.body.append(act())
-        self.body.append(nn.Conv2d(num_feat, num_out_ch * upscale * upscale, 3, 1, 1))
-        self.upsampler = nn.PixelShuffle(upscale)
-
-    def forward(self, x):
-        out = x
-        for layer in self.body:
-            out = layer(out)
-        out = self.upsampler(out)
-        return out + F.interpolate(x, scale_factor=float(self.upscale), mode="nearest")
-
-
-class UNetDiscriminatorSN(nn.Module):
-    def __init__(self, num_in_ch, num_feat=64, skip_connection=True):
-        super().__init__()
-        self.skip_connection = skip_connection
-        sn = spectral_norm
-        f = num_feat
-        self.conv0 = nn.Conv2d(num_in_ch, f, 3, 1, 1)
-        self.conv1 = sn(nn.Conv2d(f, f * 2, 4, 2, 1, bias=False))
-        self.conv2 = sn(nn.Conv2d(f * 2, f * 4, 4, 2, 1, bias=False))
-        self.conv3 = sn(nn.Conv2d(f * 4, f * 8, 4, 2, 1, bias=False))
-        self.conv4 = sn(nn.Conv2d(f * 8, f * 4, 3, 1, 1, bias=False))
-        self.conv5 = sn(nn.Conv2d(f * 4, f * 2, 3, 1, 1, bias=False))
-        self.conv6 = sn(nn.Conv2d(f * 2, f, 3, 1, 1, bias=False))
-        self.conv7 = sn(nn.Conv2d(f, f, 3, 1, 1, bias=False))
-        self.conv8 = sn(nn.Conv2d(f, f, 3, 1, 1, bias=False))
-        self.conv9 = nn.Conv2d(f, 1, 3, 1, 1)
-
-    def forward(self, x):
-        lrelu = functools.partial(F.leaky_relu, negative_slope=0.2)
-        up = functools.partial(F.interpolate, scale_factor=2, mode="bilinear", align_corners=False)
-        x0 = lrelu(self.conv0(x))
-        x1 = lrelu(self.conv1(x0))
-        x2 = lrelu(self.conv2(x1))
-        x3 = lrelu(self.conv3(x2))
-        x4 = lrelu(self.conv4(up(x3)))
-        if self.skip_connection:
-            x4 = x4 + x2
-        x5 = lrelu(self.conv5(up(x4)))
-        if self.skip_connection:
-            x5 = x5 + x1
-        x6 = lrelu(self.conv6(up(x5)))
-        if self.skip_connection:
-            x6 = x6 + x0
-        out = lrelu(self.conv7(x6))
-        out = lrelu(self.conv8(out))
-        return self.conv9(out)
+_BASICSR = basicsr()
+MSRResNet = _BASICSR.MSRResNet
+VGGStyleDiscriminator = _BASICSR.VGGStyleDiscriminator
+RRDBNet = _BASICSR.RRDBNet
+SRVGGNetCompact = _BASICSR.SRVGGNetCompact
+UNetDiscriminatorSN = _BASICSR.UNetDiscriminatorSN
 
 
 # ----------------------------------------------------------------------------
@@ -401,26 +232,23 @@ def perturb(model, gen):
                     p.copy_(randn(p.shape) * (1.0 / fan_in) ** 0.5)
 
 
-def pick_grad_keys(model):
-    names = [n for n, _ in model.named_parameters()]
-    picks = [names[0], names[len(names) // 2], names[-1]]
-    return list(dict.fromkeys(picks))
-
-
-def write_case(folder, case, model, x, arch, options, modes, seed):
+def write_case(folder, case, model, x, arch, options, modes, seed, gain=1.0):
     """Runs the model in `modes` (train first, then eval) and saves everything.
 
-    Gradients are taken in the first mode listed.
+    Gradients are taken in the first mode listed, for every parameter. `gain` multiplies every conv and
+    linear weight after `perturb`, for deep networks whose gradients would otherwise fade below what float32
+    can measure (gated convolutions halve the signal at every layer).
     """
     gen = torch.Generator().manual_seed(seed + 1)
     perturb(model, gen)
+    scale_weights(model, gain)
     sd = {k: v.clone() for k, v in model.state_dict().items()}
     tensors = {"sd." + k: v for k, v in sd.items()}
     # The float32 weights and inputs are run in float64, so the stored outputs and gradients are the exact
     # values for those inputs, not one float32 summation order among many.
     model.double()
     x = x.double().clone().requires_grad_(True)
-    grad_keys = pick_grad_keys(model)
+    grad_keys = [k for k, _ in model.named_parameters()]
     params = dict(model.named_parameters())
     r = None
     for i, mode in enumerate(modes):
@@ -442,8 +270,11 @@ def write_case(folder, case, model, x, arch, options, modes, seed):
                 tensors["after." + k] = b
     tensors["x"] = x
     tensors["r"] = r
+    basicsr_arch = arch in ("srresnet", "rrdbnet", "srvgg", "vgg_discriminator", "unet_discriminator_sn")
+    reference = (f"{BASICSR[0]}@{BASICSR[1]} basicsr/archs" if basicsr_arch
+                 else "restated from pytorch-CycleGAN-and-pix2pix models/networks.py or gen/inpaint.py")
     save(folder, "models_" + case, tensors, arch=arch, options=json.dumps(options, sort_keys=True),
-         modes=json.dumps(modes), grad_mode=modes[0], grad_keys=json.dumps(grad_keys))
+         modes=json.dumps(modes), grad_mode=modes[0], grad_keys=json.dumps(grad_keys), reference=reference)
 
 
 def tiny_cases():

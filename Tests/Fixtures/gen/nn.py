@@ -124,11 +124,14 @@ def _layer_case(folder, name, layer, x, train=True, steps=1, **meta):
     tensors = {"x": x.detach().clone()}
     for k, v in layer.state_dict().items():
         tensors["init." + k] = v.detach().clone().float()
-    x = x.detach().clone().requires_grad_()
+    # Run in float64 from the float32 values, so stored results are exact for them (and a bias that a
+    # normalisation cancels has a gradient of zero, not float32 noise).
+    layer.double()
+    x = x.detach().clone().double().requires_grad_()
     for s in range(steps):
         out = layer(x)
         r = torch.randn(out.shape, generator=g)
-        (out * r).sum().backward()
+        (out * r.double()).sum().backward()
         tensors[f"r{s}"] = r
         tensors[f"out{s}"] = out
     tensors["grad.x"] = x.grad

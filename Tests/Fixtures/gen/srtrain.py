@@ -24,7 +24,7 @@ lq, gt (SR; [0, 1]) or image, mask (inpainting).
 import torch
 import torch.nn.functional as F
 
-from gen._common import save
+from gen._common import save, scale_weights
 from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator, make_input
 from gen.models import SRVGGNetCompact, UNetDiscriminatorSN, VGGStyleDiscriminator
 from gen.train import grads, snapshot
@@ -40,7 +40,7 @@ def set_requires_grad(net, flag):
         p.requires_grad = flag
 
 
-def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discriminator="vgg"):
+def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discriminator="vgg", g_gain=1.0, d_gain=1.0):
     torch.manual_seed(710)
     net_g = SRVGGNetCompact(3, 3, num_feat=8, num_conv=2, upscale=4, act_type="prelu")
     if discriminator == "vgg":
@@ -51,6 +51,10 @@ def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discrimi
         for name, p in list(net_g.named_parameters()) + list(net_d.named_parameters()):
             if p.dim() == 1:
                 p.add_(torch.rand(p.shape) * 0.2 - 0.1)
+    # Scaled so that every gradient is measurable (gen/_common.check_gradients): with PyTorch's default init,
+    # G's gradients under the small loss weights and D's last bias under the relativistic loss fade below 1e-4.
+    scale_weights(net_g, g_gain)
+    scale_weights(net_d, d_gain)
     gen = torch.Generator().manual_seed(711)
     gt = torch.rand(batch, 3, 128, 128, generator=gen)
     lq = F.avg_pool2d(gt, 4) + torch.rand(batch, 3, 32, 32, generator=gen) * 0.05
@@ -111,9 +115,12 @@ def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discrimi
     save(folder, fixture, tensors)
 
 
-def inpaint_case(folder):
+def inpaint_case(folder, g_gain):
     torch.manual_seed(720)
     net_g = GatedInpaintGenerator(cnum=4)
+    # PyTorch's default init fades through 18 gated layers (each gate halves the signal) until the first
+    # layers' gradients are ~1e-16; scaled up, every layer's gradient is measurable.
+    scale_weights(net_g, g_gain)
     net_d = SNPatchDiscriminator(4, num_feat=4, num_layers=3)
     gen = torch.Generator().manual_seed(721)
     image = torch.rand(2, 3, 24, 24, generator=gen) * 2 - 1
@@ -153,7 +160,8 @@ def inpaint_case(folder):
 
 
 def generate(folder):
-    sr_case(folder)
-    sr_case(folder, gan_type="vanilla", fixture="train_srgan_step", batch=1)
-    sr_case(folder, gan_type="vanilla", fixture="train_realesrgan_unet_step", batch=1, discriminator="unet")
-    inpaint_case(folder)
+    sr_case(folder, g_gain=2.0, d_gain=3.0)
+    sr_case(folder, gan_type="vanilla", fixture="train_srgan_step", batch=1, g_gain=2.0)
+    sr_case(folder, gan_type="vanilla", fixture="train_realesrgan_unet_step", batch=1, discriminator="unet",
+            g_gain=2.5)
+    inpaint_case(folder, g_gain=5.0)

@@ -266,7 +266,8 @@ def penalty_case(folder, name, net, arch, options, channels, size, seed):
     penalty.backward()
     tensors["penalty"] = penalty.detach().reshape([1])
     for k, p in net.named_parameters():
-        tensors["grad." + k] = p.grad
+        # A parameter off the penalty's path (the last bias) has no gradient: zero, stored as such.
+        tensors["grad." + k] = p.grad if p.grad is not None else torch.zeros_like(p)
     for k, b in net.named_buffers():
         tensors["after." + k] = b
     save(folder, "train_penalty_" + name, tensors, arch=arch, options=json.dumps(options, sort_keys=True))
