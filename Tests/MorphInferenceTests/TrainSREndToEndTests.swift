@@ -84,8 +84,8 @@ final class TrainSREndToEndTests: XCTestCase {
         let file = try ModelLoader.resolve(run.path)
         let first = try ModelLoader.load(file)
         XCTAssertEqual(first.configuration.name, "ffc_inpaint")
-        XCTAssertEqual(first.configuration.options["ngf"], "4")
-        XCTAssertEqual(first.configuration.options["n_blocks"], "1")
+        XCTAssertEqual(first.configuration.options["ngf"], .int(4))
+        XCTAssertEqual(first.configuration.options["n_blocks"], .int(1))
         let config = try String(contentsOf: run.appendingPathComponent("config.json"), encoding: .utf8)
         XCTAssertTrue(config.contains("\"net_g\" : \"ffc\""), config)
 
