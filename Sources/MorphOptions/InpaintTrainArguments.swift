@@ -11,8 +11,8 @@ public struct InpaintTrainArguments: ParsableArguments {
     public var cropSize = inpaintDefaults.cropSize
     @Option(help: "Hole shapes.")
     public var maskKind = inpaintDefaults.maskKind
-    @Option(help: "Generator: gated_inpaint (gated convolutions) or ffc (a small LaMa of Fourier convolutions).")
-    public var netG = InpaintGeneratorArch.gated_inpaint
+    @Option(help: "Generator: gated_inpaint (gated convolutions; the default) or ffc (a small LaMa of Fourier convolutions; the default when --ngf or --n-blocks is given).")
+    public var netG: InpaintGeneratorArch?
     @Option(help: "Generator width (gated_inpaint cnum).")
     public var cnum = inpaintDefaults.cnum
     @Option(help: "FFC generator channels after the first convolution (default 16; --net-g ffc).")
@@ -34,7 +34,7 @@ public struct InpaintTrainArguments: ParsableArguments {
         inpaint.cropSize = cropSize; inpaint.lambdaL1 = lambdaL1
         inpaint.cnum = cnum; inpaint.maskKind = maskKind; inpaint.lambdaGAN = lambdaGan
         inpaint.discriminatorLayers = dLayers; inpaint.cropsPerEpoch = common.cropsPerEpoch
-        if netG != .gated_inpaint || ngf != nil || nBlocks != nil { (inpaint.netG, inpaint.ngf, inpaint.nBlocks) = (netG, ngf, nBlocks) }
+        if netG != nil || ngf != nil || nBlocks != nil { (inpaint.netG, inpaint.ngf, inpaint.nBlocks) = (netG ?? .ffc, ngf, nBlocks) }
         o.inpaint = inpaint
         return o
     }
