@@ -1,5 +1,6 @@
 import Foundation
 @testable import MorphCheckpoint
+import MorphModels
 import MorphTensor
 
 /// Harnesses for the checkpoint readers. Every load runs under a `LoadBudget` like the real one
@@ -62,7 +63,7 @@ enum CheckpointHarnesses {
     }
 
     /// Architecture detection on a state dict given as text: one `key dim dim ...` per line, and
-    /// `@key=value` lines for metadata (`morph.arch`, `morph.options`...).
+    /// `@key=value` lines for metadata (`morph.arch`, `morph.options`...; `opt.KEY` for architecture options).
     static func architecture(_ data: Data) {
         var shapes: [(String, [Int])] = []
         var metadata: [String: String] = [:]
@@ -78,5 +79,12 @@ enum CheckpointHarnesses {
         _ = try? ArchitectureSpec(metadata: metadata)
         let normalized = KeyRemap.normalize(shapes)
         _ = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a }))
+        // The size check a loader makes before building a named architecture (`@morph.arch=NAME`, with options
+        // as `@opt.KEY=VALUE` lines): hostile option values must end in an error, never a trap.
+        if let name = metadata["morph.arch"] {
+            var options: [String: String] = [:]
+            for (key, value) in metadata where key.hasPrefix("opt.") { options[String(key.dropFirst(4))] = value }
+            _ = try? ArchitectureRegistry.parameterCount(name, options: options)
+        }
     }
 }
