@@ -6,9 +6,9 @@ extension ArchitectureRegistry {
     /// The number of learnable parameters `build(name, options:)` would allocate (buffers such as running
     /// statistics and spectral-norm vectors are not counted: they are at most a few per output channel).
     /// - Throws: `ModelError` for an unknown name, unknown option or bad value, as `build` does.
-    public static func parameterCount(_ name: String, options: [String: String] = [:]) throws -> Int {
-        let arch = try architecture(named: name)
-        let o = try ArchitectureOptions(architecture: name, specs: arch.options, raw: options)
+    public static func parameterCount(_ configuration: ArchitectureConfiguration) throws -> Int {
+        let (_, o) = try parse(configuration)
+        let name = configuration.name
         var n = SizeTally()
         switch name {
         case "resnet_9blocks", "resnet_6blocks":
@@ -122,6 +122,12 @@ extension ArchitectureRegistry {
             throw ModelError.invalidConfiguration(architecture: name, "no parameter-count formula for this architecture")
         }
         return n.total
+    }
+
+    /// `parameterCount(_:)` of architecture `name` with options given as text.
+    /// - Throws: as `parameterCount(_:)`.
+    public static func parameterCount(_ name: String, options: [String: String] = [:]) throws -> Int {
+        try parameterCount(ArchitectureConfiguration(name: name, parsing: options))
     }
 
     private static func lamaParameterCount(_ o: ArchitectureOptions) throws -> Int {
