@@ -63,7 +63,7 @@ enum CheckpointHarnesses {
     }
 
     /// Architecture detection on a state dict given as text: one `key dim dim ...` per line, and
-    /// `@key=value` lines for metadata (`morph.arch`, `morph.options`...; `opt.KEY` for architecture options).
+    /// `@key=value` lines for metadata (`morph.arch`, `morph.options`...).
     static func architecture(_ data: Data) {
         var shapes: [(String, [Int])] = []
         var metadata: [String: String] = [:]
@@ -76,15 +76,14 @@ enum CheckpointHarnesses {
             guard let key = parts.first else { continue }
             shapes.append((String(key), parts.dropFirst().prefix(8).compactMap { Int($0) }))
         }
-        _ = try? ArchitectureConfiguration(metadata: metadata)
+        // The configuration a file's metadata names, and the size check a loader makes before building it: hostile
+        // names and option values must end in an error, never a trap.
+        if let configuration = try? ArchitectureConfiguration(metadata: metadata) {
+            _ = try? ArchitectureRegistry.parameterCount(configuration)
+        }
         let normalized = KeyRemap.normalize(shapes)
-        _ = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a }))
-        // The size check a loader makes before building a named architecture (`@morph.arch=NAME`, with options
-        // as `@opt.KEY=VALUE` lines): hostile option values must end in an error, never a trap.
-        if let name = metadata["morph.arch"] {
-            var options: [String: String] = [:]
-            for (key, value) in metadata where key.hasPrefix("opt.") { options[String(key.dropFirst(4))] = value }
-            _ = try? ArchitectureRegistry.parameterCount(name, options: options)
+        if let detected = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a })) {
+            _ = try? ArchitectureRegistry.parameterCount(detected)
         }
     }
 }
