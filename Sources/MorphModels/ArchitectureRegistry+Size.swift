@@ -1,3 +1,5 @@
+import MorphCheckpoint
+
 /// Parameter counts computed from an architecture's options alone, without building anything, so a loader can
 /// refuse a configuration (from a file's `morph.*` metadata or from `--arch/--option`) whose weights would not
 /// fit its memory budget before allocating them. Each formula mirrors its model's constructor; a test builds
