@@ -17,29 +17,23 @@ public struct CropTrainArguments: ParsableArguments {
     @Option(help: "Initial Adam learning rate (default: 2e-4 for sr, 1e-4 for inpaint).")
     public var lr: Double?
     @Option(help: "Discriminator width (num_feat of vgg_discriminator, unet_discriminator_sn or sn_patch).")
-    public var ndf = 64
+    public var ndf = cropDefaults.ndf
     @Option(help: "Training crops per epoch (images are visited in turn).")
-    public var cropsPerEpoch = 1000
+    public var cropsPerEpoch = SRTrainOptions().cropsPerEpoch
     @Option(help: "Batches decoded ahead on the loader thread.")
-    public var prefetch = 4
+    public var prefetch = cropDefaults.prefetch
     @Option(help: "Seed of every random choice (weights, crops, degradations, masks).")
-    public var seed: UInt64 = 0
+    public var seed = cropDefaults.seed
     @Option(help: "Regenerate report.html (and measure the monitoring crops) every N steps.")
-    public var displayFreq = 100
+    public var displayFreq = cropDefaults.displayFreq
     @Option(help: "Keep the networks of every N-th epoch.")
-    public var saveEpochFreq = 50
+    public var saveEpochFreq = cropDefaults.saveEpochFreq
     @Option(help: "Stop after this many steps in total (checkpointing first).")
     public var maxSteps: Int?
 
+    /// Checks what the command line must give; the values are checked once, by `TrainOptions.validate()`.
     public func validate() throws {
         if !resume && data == nil { throw ValidationError("a new run needs --data (or --resume to continue --out)") }
-        for (name, value) in [("ndf", ndf), ("crops-per-epoch", cropsPerEpoch), ("prefetch", prefetch),
-                              ("display-freq", displayFreq), ("save-epoch-freq", saveEpochFreq), ("batch-size", batchSize ?? 1)]
-            where value <= 0 {
-            throw ValidationError("--\(name) must be positive, got \(value)")
-        }
-        if let m = maxSteps, m <= 0 { throw ValidationError("--max-steps must be positive, got \(m)") }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
     }
 
     /// Fills the shared options into `o`.
@@ -50,3 +44,6 @@ public struct CropTrainArguments: ParsableArguments {
         o.saveEpochFreq = saveEpochFreq; o.maxSteps = maxSteps
     }
 }
+
+/// The defaults the options above show (the same for SR and inpainting runs).
+private let cropDefaults = CommonTrainOptions(model: .sr)

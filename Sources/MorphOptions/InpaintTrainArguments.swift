@@ -8,34 +8,30 @@ public struct InpaintTrainArguments: ParsableArguments {
 
     @OptionGroup public var common: CropTrainArguments
     @Option(help: "Crop size (a multiple of 4).")
-    public var cropSize = 256
+    public var cropSize = inpaintDefaults.cropSize
     @Option(help: "Hole shapes.")
-    public var maskKind: MaskKind = .mixed
+    public var maskKind = inpaintDefaults.maskKind
     @Option(help: "Generator width (gated_inpaint cnum).")
-    public var cnum = 32
+    public var cnum = inpaintDefaults.cnum
     @Option(name: .customLong("lambda-l1"), help: "Weight of the L1 reconstruction loss inside the holes.")
-    public var lambdaL1 = 1.0
+    public var lambdaL1 = inpaintDefaults.lambdaL1
     @Option(help: "Weight of the adversarial (hinge) term (0: no discriminator).")
-    public var lambdaGan = 0.1
+    public var lambdaGan = inpaintDefaults.lambdaGAN
     @Option(help: "Stride-2 layers of the SN-PatchGAN discriminator.")
-    public var dLayers = 6
-
-    public func validate() throws {
-        for (name, value) in [("crop-size", cropSize), ("cnum", cnum), ("d-layers", dLayers)] where value <= 0 {
-            throw ValidationError("--\(name) must be positive, got \(value)")
-        }
-    }
+    public var dLayers = inpaintDefaults.discriminatorLayers
 
     /// The run's options: `TrainOptions(model: .inpaint)` with these filled in.
     public var trainOptions: TrainOptions {
         var o = TrainOptions(model: .inpaint)
         common.apply(to: &o)
-        o.cropSize = cropSize
-        o.lambdaL1 = lambdaL1
-        var inpaint = InpaintTrainOptions()
+        var inpaint = o.inpaint ?? inpaintDefaults
+        inpaint.cropSize = cropSize; inpaint.lambdaL1 = lambdaL1
         inpaint.cnum = cnum; inpaint.maskKind = maskKind; inpaint.lambdaGAN = lambdaGan
         inpaint.discriminatorLayers = dLayers; inpaint.cropsPerEpoch = common.cropsPerEpoch
         o.inpaint = inpaint
         return o
     }
 }
+
+/// The defaults the options above show.
+private let inpaintDefaults = InpaintTrainOptions()

@@ -8,31 +8,31 @@ public struct SRTrainArguments: ParsableArguments {
 
     @OptionGroup public var common: CropTrainArguments
     @Option(help: "Generator architecture.")
-    public var arch: SRArch = .srvgg
+    public var arch = srDefaults.arch
     @Option(help: "Upscale factor (on --resume: must match the run's).")
     public var scale: Int?
     @Option(help: "HR crop size (LR crops are gt-size / scale).")
-    public var gtSize = 128
+    public var gtSize = srDefaults.gtSize
     @Option(help: "How LR crops are made.")
-    public var degradation: SRDegradationKind = .bicubic
+    public var degradation = srDefaults.degradation
     @Flag(help: "Stage 2: add a discriminator and the adversarial term.")
-    public var gan = false
+    public var gan = srDefaults.gan
     @Option(help: "Adversarial objective with --gan.")
-    public var ganType: SRGANType = .ragan
+    public var ganType = srDefaults.ganType
     @Option(help: ArgumentHelp("Discriminator with --gan: vgg (SRGAN/ESRGAN, gt-size 128 or 256) or unet (Real-ESRGAN's "
                                + "U-Net with spectral norm; Real-ESRGAN trains it with --gan-type vanilla --pixel-weight 1 "
                                + "--gan-weight 0.1).", valueName: "kind"))
-    public var discriminator: SRDiscriminatorKind = .vgg
+    public var discriminator = srDefaults.discriminatorKind
     @Option(help: "torchvision vgg19 weights (.pth or .safetensors) for the perceptual loss; without it the term is off.")
     public var vgg: String?
     @Option(help: "Decay of G's weight average (params_ema); 0 turns it off.")
-    public var emaDecay = 0.999
+    public var emaDecay = srDefaults.emaDecay
     @Option(help: "Pixel (L1) weight (default: 1, or 1e-2 with --gan).")
     public var pixelWeight: Double?
     @Option(help: "Perceptual weight.")
-    public var perceptualWeight = 1.0
+    public var perceptualWeight = srDefaults.perceptualWeight
     @Option(help: "Adversarial weight.")
-    public var ganWeight = 5e-3
+    public var ganWeight = srDefaults.ganWeight
     @Option(help: "Generator features (num_feat).")
     public var numFeat: Int?
     @Option(help: "Generator blocks (srresnet, rrdbnet num_block).")
@@ -40,19 +40,12 @@ public struct SRTrainArguments: ParsableArguments {
     @Option(help: "Generator convolutions (srvgg num_conv).")
     public var numConv: Int?
 
-    public func validate() throws {
-        if let scale, !(1...8).contains(scale) { throw ValidationError("--scale must be 1 to 8, got \(scale)") }
-        for (name, value) in [("gt-size", gtSize), ("num-feat", numFeat ?? 1), ("num-conv", numConv ?? 1)] where value <= 0 {
-            throw ValidationError("--\(name) must be positive, got \(value)")
-        }
-    }
-
     /// The run's options: `TrainOptions(model: .sr)` with these filled in.
     public var trainOptions: TrainOptions {
         var o = TrainOptions(model: .sr)
         common.apply(to: &o)
-        var sr = SRTrainOptions()
-        sr.arch = arch; sr.scale = scale ?? 4; sr.gtSize = gtSize; sr.degradation = degradation
+        var sr = o.sr ?? srDefaults
+        sr.arch = arch; sr.scale = scale ?? sr.scale; sr.gtSize = gtSize; sr.degradation = degradation
         sr.gan = gan; sr.ganType = ganType; sr.discriminator = discriminator; sr.vgg = vgg; sr.emaDecay = emaDecay
         sr.pixelWeight = pixelWeight; sr.perceptualWeight = perceptualWeight; sr.ganWeight = ganWeight
         sr.numFeat = numFeat; sr.numBlock = numBlock; sr.numConv = numConv; sr.cropsPerEpoch = common.cropsPerEpoch
@@ -60,3 +53,6 @@ public struct SRTrainArguments: ParsableArguments {
         return o
     }
 }
+
+/// The defaults the options above show.
+private let srDefaults = SRTrainOptions()

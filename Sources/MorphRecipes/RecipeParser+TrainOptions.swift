@@ -49,11 +49,7 @@ extension RecipeParser {
         }
         do {
             // The checks the kind's trainer makes before it starts.
-            switch kind {
-            case .cyclegan, .pix2pix: try options.validate()
-            case .sr: try options.sr?.validate()
-            case .inpaint: try options.inpaint?.validate(cropSize: options.cropSize)
-            }
+            try options.validate()
         } catch {
             issues.append(issue(entry?.value ?? node, "options: \(error)"))
             return nil

@@ -226,7 +226,8 @@ public struct RecipeRunner {
     static func generatorSummary(_ options: TrainOptions) -> String {
         if let sr = options.sr { return "\(sr.generatorSpec.name) ×\(sr.scale)" }
         if let inpaint = options.inpaint { return "gated_inpaint cnum \(inpaint.cnum)" }
-        return "\(options.netG.rawValue) ngf \(options.ngf)"
+        guard let t = options.translation else { return options.model.rawValue }
+        return "\(t.netG.rawValue) ngf \(t.ngf)"
     }
 
     /// Trains into the step's run folder, resuming the run already there (a finished run stays finished).

@@ -135,8 +135,8 @@ public struct InpaintDataset: PairDataset {
     /// - Throws: `TrainError.dataset` when there is no image of at least crop_size².
     public init(root: URL, options: TrainOptions) throws {
         let o = options.inpaint ?? InpaintTrainOptions()
-        images = try CropImages(root: root, cropSize: options.cropSize, limit: options.maxDatasetSize, option: "crop-size")
-        cropSize = options.cropSize
+        images = try CropImages(root: root, cropSize: o.cropSize, limit: options.maxDatasetSize, option: "crop-size")
+        cropSize = o.cropSize
         masks = MaskGenerator(kind: o.maskKind)
         count = max(o.cropsPerEpoch, images.training.count)
     }

@@ -62,8 +62,9 @@ public struct UnalignedDataset: PairDataset {
         }
         let fa = try DatasetFiles.images(a, limit: options.maxDatasetSize)
         let fb = try DatasetFiles.images(b, limit: options.maxDatasetSize)
-        (filesA, filesB) = options.direction == .aToB ? (fa, fb) : (fb, fa)
-        preprocessing = Preprocessing(options: options)
+        let t = try options.translationOnly()
+        (filesA, filesB) = t.direction == .aToB ? (fa, fb) : (fb, fa)
+        preprocessing = Preprocessing(options: t)
         serial = options.serialBatches
     }
 
@@ -94,8 +95,9 @@ public struct AlignedDataset: PairDataset {
     /// - Throws: `TrainError.dataset` when there are none.
     public init(root: URL, options: TrainOptions) throws {
         files = try DatasetFiles.images(DatasetFiles.sub(root, "train") ?? root, limit: options.maxDatasetSize)
-        preprocessing = Preprocessing(options: options)
-        direction = options.direction
+        let t = try options.translationOnly()
+        preprocessing = Preprocessing(options: t)
+        direction = t.direction
     }
 
     public var count: Int { files.count }

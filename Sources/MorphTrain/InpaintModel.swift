@@ -25,7 +25,7 @@ public final class InpaintModel: TrainableModel {
     /// - Throws: `TrainError.badOption` for impossible values; `ModelError` for an impossible architecture.
     public init(options: TrainOptions) throws {
         let o = options.inpaint ?? InpaintTrainOptions()
-        try o.validate(cropSize: options.cropSize)
+        try o.validate()
         let gSpec = (name: "gated_inpaint", options: ["cnum": "\(o.cnum)"])
         let dSpec = (name: "sn_patch", options: ["num_in_ch": "4", "num_feat": "\(options.ndf)",
                                                  "num_layers": "\(o.discriminatorLayers)"])
@@ -36,7 +36,7 @@ public final class InpaintModel: TrainableModel {
         d.train()
         optimizerG = Adam(parameters: g.parameters(), lr: options.lr, betas: (options.beta1, 0.999))
         optimizerD = Adam(parameters: d.parameters(), lr: options.lr, betas: (options.beta1, 0.999))
-        lambdaL1 = Float(options.lambdaL1)
+        lambdaL1 = Float(o.lambdaL1)
         lambdaGAN = Float(o.lambdaGAN)
     }
 

@@ -29,7 +29,7 @@ public struct Preprocessing: Sendable {
     public var noFlip: Bool
 
     /// A pipeline for the options' preprocessing settings.
-    public init(options: TrainOptions) {
+    public init(options: TranslationTrainOptions) {
         mode = options.preprocess
         loadSize = options.loadSize
         cropSize = options.cropSize

@@ -28,7 +28,7 @@ public enum TrainReport {
         let latest = log.rows.last.map { row in
             zip(log.lossNames, row.losses).map { "\($0) \(String(format: "%.4f", $1))" }.joined(separator: " · ")
         } ?? "no steps yet"
-        let config = (try? options.reportedJSON()).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let config = (try? RunFolder.encode(options)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>morph train \(options.model.rawValue): \(escape(run.root.lastPathComponent))</title>
@@ -81,26 +81,5 @@ public enum TrainReport {
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-}
-
-extension TrainOptions {
-    /// The top-level options SR and inpainting runs read (the rest belong to translation and keep their defaults).
-    static let cropModelKeys: Set<CodingKeys> = [
-        .model, .dataRoot, .ndf, .lr, .beta1, .lrPolicy, .lrDecayIters, .nEpochs, .nEpochsDecay, .batchSize,
-        .maxDatasetSize, .serialBatches, .prefetch, .seed, .saveEpochFreq, .saveLatestFreq, .displayFreq, .maxSteps,
-        .sr, .inpaint,
-    ]
-
-    /// These options as the report shows them: pretty JSON with sorted keys, without the translation-only keys for
-    /// SR and inpainting runs (`config.json` keeps every key, for resuming).
-    func reportedJSON() throws -> Data {
-        let full = try RunFolder.encode(self)
-        guard model == .sr || model == .inpaint,
-              var object = try JSONSerialization.jsonObject(with: full) as? [String: Any] else { return full }
-        var kept = Set(Self.cropModelKeys.map(\.rawValue))
-        if model == .inpaint { kept.formUnion([CodingKeys.cropSize.rawValue, CodingKeys.lambdaL1.rawValue]) }
-        object = object.filter { kept.contains($0.key) }
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

@@ -66,6 +66,7 @@ public final class Trainer {
         guard !options.dataRoot.isEmpty else {
             throw TrainError.runState(file: run.config.path, "names no data folder; pass --data")
         }
+        try options.validate()
         self.options = options
         model = try makeTrainableModel(options)
         dataset = try makeDataset(options, root: URL(fileURLWithPath: options.dataRoot))

@@ -21,10 +21,11 @@ extension TranslationModel {
 enum NetworkFactory {
     static func build(_ spec: (name: String, options: [String: String]), options: TrainOptions,
                       salt: UInt64) throws -> MorphModel {
+        let t = try options.translationOnly()
         let seed = EpochPlan.mix(options.seed, 0x4E45_5453, salt)
         let net = try ArchitectureRegistry.build(spec.name, options: spec.options, seed: seed)
         var rng = SeededRNG(seed: seed ^ 0x494E_4954)
-        initWeights(net, type: options.initType, gain: Float(options.initGain), rng: &rng)
+        initWeights(net, type: t.initType, gain: Float(t.initGain), rng: &rng)
         net.train()
         return net
     }
@@ -57,21 +58,22 @@ public final class CycleGANModel: TranslationModel {
     /// Builds fresh networks for `options`.
     /// - Throws: `ModelError` for an impossible architecture.
     public init(options: TrainOptions) throws {
-        let g = options.generatorSpec
-        let d = options.discriminatorSpec(inputChannels: options.outputNC)
+        let t = try options.translationOnly()
+        let g = t.generatorSpec
+        let d = t.discriminatorSpec(inputChannels: t.outputNC, ndf: options.ndf)
         specs = (g, d)
         gA = try NetworkFactory.build(g, options: options, salt: 1)
         gB = try NetworkFactory.build(g, options: options, salt: 2)
         dA = try NetworkFactory.build(d, options: options, salt: 3)
-        dB = try NetworkFactory.build(options.discriminatorSpec(inputChannels: options.inputNC), options: options, salt: 4)
+        dB = try NetworkFactory.build(t.discriminatorSpec(inputChannels: t.inputNC, ndf: options.ndf), options: options, salt: 4)
         optimizerG = NetworkFactory.adam(gA.parameters() + gB.parameters(), options)
         optimizerD = NetworkFactory.adam(dA.parameters() + dB.parameters(), options)
-        fakeBPool = ImagePool(size: options.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 1))
-        fakeAPool = ImagePool(size: options.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 2))
-        gan = GANLoss(mode: options.ganMode)
-        lambdaA = Float(options.lambdaA)
-        lambdaB = Float(options.lambdaB)
-        lambdaIdentity = Float(options.lambdaIdentity)
+        fakeBPool = ImagePool(size: t.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 1))
+        fakeAPool = ImagePool(size: t.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 2))
+        gan = GANLoss(mode: t.ganMode)
+        lambdaA = Float(t.lambdaA)
+        lambdaB = Float(t.lambdaB)
+        lambdaIdentity = Float(t.lambdaIdentity)
         penaltyRNG = SeededRNG(seed: EpochPlan.mix(options.seed, 0x5747_4750, 1))
     }
 
@@ -159,15 +161,16 @@ public final class Pix2PixModel: TranslationModel {
     /// Builds fresh networks for `options`.
     /// - Throws: `ModelError` for an impossible architecture.
     public init(options: TrainOptions) throws {
-        let gs = options.generatorSpec
-        let ds = options.discriminatorSpec(inputChannels: options.inputNC + options.outputNC)
+        let t = try options.translationOnly()
+        let gs = t.generatorSpec
+        let ds = t.discriminatorSpec(inputChannels: t.inputNC + t.outputNC, ndf: options.ndf)
         specs = (gs, ds)
         g = try NetworkFactory.build(gs, options: options, salt: 1)
         d = try NetworkFactory.build(ds, options: options, salt: 3)
         optimizerG = NetworkFactory.adam(g.parameters(), options)
         optimizerD = NetworkFactory.adam(d.parameters(), options)
-        gan = GANLoss(mode: options.ganMode)
-        lambdaL1 = Float(options.lambdaL1)
+        gan = GANLoss(mode: t.ganMode)
+        lambdaL1 = Float(t.lambdaL1)
         penaltyRNG = SeededRNG(seed: EpochPlan.mix(options.seed, 0x5747_4750, 1))
     }
 
@@ -232,5 +235,16 @@ public func makeTranslationModel(_ options: TrainOptions) throws -> TranslationM
     case .pix2pix: return try Pix2PixModel(options: options)
     case .sr, .inpaint:
         throw TrainError.badOption(option: "model", value: options.model.rawValue, "is not a translation model")
+    }
+}
+
+extension TrainOptions {
+    /// The translation options of a CycleGAN or pix2pix run.
+    /// - Throws: `TrainError.badOption` for runs of other kinds.
+    func translationOnly() throws -> TranslationTrainOptions {
+        guard let t = translation else {
+            throw TrainError.badOption(option: "model", value: model.rawValue, "is not a translation model")
+        }
+        return t
     }
 }

@@ -126,9 +126,9 @@ final class RecipeParserTests: XCTestCase {
             output: b
         """)
         XCTAssertEqual(recipe.steps.map(\.chained), [false, false, true])
-        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
-        XCTAssertEqual(recipe.steps[0].train?.netG, .unet_128)
-        XCTAssertEqual(recipe.steps[0].train?.noDropout, true, "dropout: false is --no-dropout")
+        XCTAssertEqual(recipe.steps[0].train?.translation?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[0].train?.translation?.netG, .unet_128)
+        XCTAssertEqual(recipe.steps[0].train?.translation?.noDropout, true, "dropout: false is --no-dropout")
         XCTAssertEqual(recipe.steps[2].input, folder.appendingPathComponent("a").standardized)
 
         let bad = """
@@ -198,7 +198,7 @@ final class RecipeParserTests: XCTestCase {
         """)
         XCTAssertEqual(recipe.steps[0].train?.inpaint?.maskKind, .box)
         XCTAssertEqual(recipe.steps[0].train?.inpaint?.cnum, 16)
-        XCTAssertEqual(recipe.steps[0].train?.cropSize, 128)
+        XCTAssertEqual(recipe.steps[0].train?.inpaint?.cropSize, 128)
         XCTAssertEqual(recipe.steps[1].train?.sr?.gtSize, 96)
         XCTAssertEqual(recipe.steps[1].train?.sr?.numFeat, 32)
         XCTAssertThrowsError(try parse("""

@@ -28,19 +28,19 @@ final class RecipeTrainOptionsTests: XCTestCase {
             ("dropout", "false"), ("no-flip", "true"), ("max-steps", "30"), ("preprocess", "crop"), ("crop-size", "128"),
             ("load-size", "256"), ("seed", "7"),
         ]))
-        XCTAssertEqual(o.netG, .resnet_6blocks)
-        XCTAssertEqual(o.ngf, 16)
-        XCTAssertEqual(o.nLayersD, 2)
-        XCTAssertEqual(o.lambdaL1, 50)
+        XCTAssertEqual(o.translation!.netG, .resnet_6blocks)
+        XCTAssertEqual(o.translation!.ngf, 16)
+        XCTAssertEqual(o.translation!.nLayersD, 2)
+        XCTAssertEqual(o.translation!.lambdaL1, 50)
         XCTAssertEqual(o.lr, 0.001)
-        XCTAssertTrue(o.noDropout)
-        XCTAssertTrue(o.noFlip)
+        XCTAssertTrue(o.translation!.noDropout)
+        XCTAssertTrue(o.translation!.noFlip)
         XCTAssertEqual(o.maxSteps, 30)
-        XCTAssertEqual(o.preprocess, .crop)
+        XCTAssertEqual(o.translation!.preprocess, .crop)
         XCTAssertEqual(o.seed, 7)
         // Untouched options keep pix2pix's reference defaults.
-        XCTAssertEqual(o.ganMode, .vanilla)
-        XCTAssertEqual(o.poolSize, 0)
+        XCTAssertEqual(o.translation!.ganMode, .vanilla)
+        XCTAssertEqual(o.translation!.poolSize, 0)
         var cyclegan = TrainOptions(model: .cyclegan)
         cyclegan.dataRoot = train(.cyclegan, [])?.dataRoot ?? ""
         XCTAssertEqual(train(.cyclegan, []), cyclegan, "no options: the reference defaults")

@@ -102,8 +102,8 @@ final class ComponentTests: XCTestCase {
         let root = try TrainTestData.folder()
         try TrainTestData.invertedPairs(root: root, count: 3, size: 40)
         var o = TrainTestData.tinyPix2Pix()
-        o.preprocess = .crop
-        o.cropSize = 32
+        o.translation!.preprocess = .crop
+        o.translation!.cropSize = 32
         let dataset = try AlignedDataset(root: root, options: o)
         XCTAssertEqual(dataset.count, 3)
         var flips = Set<Bool>()
@@ -113,14 +113,14 @@ final class ComponentTests: XCTestCase {
             XCTAssertEqual(pair.a.shape, [1, 3, 32, 32])
             assertClose(pair.b.values, pair.a.values.map { -$0 }, rtol: 0, atol: 1e-5, "B = -A")
             var copy = SeededRNG(seed: UInt64(seed))
-            flips.insert(Preprocessing(options: o).params(width: 40, height: 40, rng: &copy).flip)
+            flips.insert(Preprocessing(options: o.translation!).params(width: 40, height: 40, rng: &copy).flip)
         }
         XCTAssertEqual(flips, [true, false])
-        o.direction = .bToA
+        o.translation!.direction = .bToA
         var rng = SeededRNG(seed: 1), rng2 = SeededRNG(seed: 1)
         let ab = try AlignedDataset(root: root, options: TrainTestData.tinyPix2Pix()).example(0, rng: &rng)
         var swapped = TrainTestData.tinyPix2Pix()
-        swapped.direction = .bToA
+        swapped.translation!.direction = .bToA
         let ba = try AlignedDataset(root: root, options: swapped).example(0, rng: &rng2)
         XCTAssertEqual(ab.a.values, ba.b.values)
     }
@@ -196,22 +196,22 @@ final class ComponentTests: XCTestCase {
 
     func testOptionValidation() throws {
         var o = TrainOptions(model: .pix2pix)
-        XCTAssertEqual(o.netG, .unet_256)
-        XCTAssertEqual(o.norm, .batch)
-        XCTAssertEqual(o.ganMode, .vanilla)
-        XCTAssertEqual(o.lambdaL1, 100)
-        XCTAssertEqual(o.poolSize, 0)
-        XCTAssertFalse(o.noDropout)
+        XCTAssertEqual(o.translation!.netG, .unet_256)
+        XCTAssertEqual(o.translation!.norm, .batch)
+        XCTAssertEqual(o.translation!.ganMode, .vanilla)
+        XCTAssertEqual(o.translation!.lambdaL1, 100)
+        XCTAssertEqual(o.translation!.poolSize, 0)
+        XCTAssertFalse(o.translation!.noDropout)
         let c = TrainOptions(model: .cyclegan)
-        XCTAssertEqual([c.lambdaA, c.lambdaB, c.lambdaIdentity], [10, 10, 0.5])
-        XCTAssertEqual(c.poolSize, 50)
-        XCTAssertTrue(c.noDropout)
-        XCTAssertEqual(c.ganMode, .lsgan)
-        XCTAssertEqual(c.norm, .instance)
+        XCTAssertEqual([c.translation!.lambdaA, c.translation!.lambdaB, c.translation!.lambdaIdentity], [10, 10, 0.5])
+        XCTAssertEqual(c.translation!.poolSize, 50)
+        XCTAssertTrue(c.translation!.noDropout)
+        XCTAssertEqual(c.translation!.ganMode, .lsgan)
+        XCTAssertEqual(c.translation!.norm, .instance)
         XCTAssertNoThrow(try o.validate())
-        o.cropSize = 200
+        o.translation!.cropSize = 200
         XCTAssertThrowsError(try o.validate()) { XCTAssertTrue("\($0)".contains("crop-size")) }
-        o.cropSize = 256
+        o.translation!.cropSize = 256
         o.lr = 0
         XCTAssertThrowsError(try o.validate()) { XCTAssertTrue("\($0)".contains("--lr")) }
     }

@@ -21,7 +21,7 @@ final class StepParityTests: XCTestCase {
     func testCycleGANStepMatchesPyTorch() throws {
         let fx = try Fixture.load("train_cyclegan_step")
         var options = TrainOptions(model: .cyclegan)
-        options.ngf = 4; options.ndf = 4; options.nBlocks = 1; options.poolSize = 0
+        options.translation!.ngf = 4; options.ndf = 4; options.translation!.nBlocks = 1; options.translation!.poolSize = 0
         let model = try CycleGANModel(options: options)
         try StepParity.check(model, fx, lossNames: ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B", "G"],
                              lr: options.lr, secondStep: { try model.step(realA: try fx.copy("step2.real_A"), realB: try fx.copy("step2.real_B")) }) {
@@ -32,7 +32,7 @@ final class StepParityTests: XCTestCase {
     func testPix2PixStepMatchesPyTorch() throws {
         let fx = try Fixture.load("train_pix2pix_step")
         var options = TrainOptions(model: .pix2pix)
-        options.ngf = 4; options.ndf = 4; options.numDowns = 5
+        options.translation!.ngf = 4; options.ndf = 4; options.translation!.numDowns = 5
         let model = try Pix2PixModel(options: options)
         try StepParity.check(model, fx, lossNames: ["G_GAN", "G_L1", "D_real", "D_fake", "D", "G"], lr: options.lr,
                              secondStep: { try model.step(realA: try fx.copy("step2.real_A"), realB: try fx.copy("step2.real_B")) }) {

@@ -17,7 +17,7 @@ final class TrainCLITests: XCTestCase {
         XCTAssertTrue(first.err.contains("cycle_A"), "the progress line shows the losses: \(first.err)")
         let run = RunFolder(out)
         XCTAssertEqual(try run.readConfig().seed, 7)
-        XCTAssertEqual(try run.readConfig().poolSize, 50, "CycleGAN's default pool")
+        XCTAssertEqual(try run.readConfig().translation?.poolSize, 50, "CycleGAN's default pool")
         let resumed = try runMorph(["train", "cyclegan", "--out", out.path, "--resume"])
         XCTAssertEqual(resumed.code, 0, resumed.err)
         XCTAssertTrue(resumed.err.contains("resuming at iteration 3, epoch 2"), resumed.err)

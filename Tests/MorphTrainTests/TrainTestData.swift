@@ -77,8 +77,8 @@ enum TrainTestData {
     /// Tiny CycleGAN options for fast tests (ResNet with one block, ngf/ndf 4, 32² crops of 36² images).
     static func tinyCycleGAN() -> TrainOptions {
         var o = TrainOptions(model: .cyclegan)
-        o.ngf = 4; o.ndf = 4; o.nBlocks = 1
-        o.loadSize = 36; o.cropSize = 32; o.poolSize = 3
+        o.translation!.ngf = 4; o.ndf = 4; o.translation!.nBlocks = 1
+        o.translation!.loadSize = 36; o.translation!.cropSize = 32; o.translation!.poolSize = 3
         o.nEpochs = 2; o.nEpochsDecay = 3
         o.displayFreq = 7; o.saveEpochFreq = 2
         return o
@@ -87,8 +87,8 @@ enum TrainTestData {
     /// Tiny pix2pix options (U-Net with 5 downsamplings, ngf/ndf 8, 32² crops).
     static func tinyPix2Pix() -> TrainOptions {
         var o = TrainOptions(model: .pix2pix)
-        o.ngf = 8; o.ndf = 8; o.numDowns = 5
-        o.loadSize = 36; o.cropSize = 32
+        o.translation!.ngf = 8; o.ndf = 8; o.translation!.numDowns = 5
+        o.translation!.loadSize = 36; o.translation!.cropSize = 32
         o.nEpochs = 2; o.nEpochsDecay = 3
         o.displayFreq = 50; o.saveEpochFreq = 2
         return o

@@ -12,7 +12,7 @@ final class TrainerTests: XCTestCase {
         let root = try TrainTestData.folder()
         try TrainTestData.invertedPairs(root: root.appendingPathComponent("data"), count: 16, size: 32)
         var o = TrainTestData.tinyPix2Pix()
-        o.ngf = 16; o.ndf = 8
+        o.translation!.ngf = 16; o.ndf = 8
         o.maxSteps = 200
         o.nEpochs = 100; o.nEpochsDecay = 0
         o.lr = 1e-3
@@ -38,7 +38,7 @@ final class TrainerTests: XCTestCase {
         let data = root.appendingPathComponent("data")
         try TrainTestData.unpaired(root: data, countA: 4, countB: 3, size: 36)
         var o = TrainTestData.tinyCycleGAN()
-        o.noDropout = false
+        o.translation!.noDropout = false
         o.nEpochs = 2; o.nEpochsDecay = 4
         try checkResume(o, data: data, root: root, lossColumns: ["G_A", "D_B"], stopsAt: (epoch: 3, batch: 2))
     }
@@ -49,7 +49,7 @@ final class TrainerTests: XCTestCase {
         let data = root.appendingPathComponent("data")
         try TrainTestData.invertedPairs(root: data, count: 5, size: 32)
         var o = TrainTestData.tinyPix2Pix()
-        o.ganMode = .wgangp
+        o.translation!.ganMode = .wgangp
         o.batchSize = 2
         o.lrPolicy = .step; o.lrDecayIters = 3
         o.nEpochs = 12; o.nEpochsDecay = 0
@@ -73,7 +73,7 @@ final class TrainerTests: XCTestCase {
         var again = TrainOptions(model: base.model)
         again.maxSteps = 20
         let resumed = try Trainer(options: again, data: nil, run: root.appendingPathComponent("resumed"), resume: true)
-        XCTAssertEqual(resumed.options.ngf, base.ngf, "the resumed run uses its saved options", file: file, line: line)
+        XCTAssertEqual(resumed.options.translation!.ngf, base.translation!.ngf, "the resumed run uses its saved options", file: file, line: line)
         XCTAssertEqual(resumed.position.iteration, 10, file: file, line: line)
         XCTAssertEqual(resumed.learningRate, first.learningRate, file: file, line: line)
         try resumed.train()
@@ -106,7 +106,7 @@ final class TrainerTests: XCTestCase {
         try trainer.train()
         let run = RunFolder(runURL)
         let config = try run.readConfig()
-        XCTAssertEqual(config.ngf, 4)
+        XCTAssertEqual(config.translation?.ngf, 4)
         XCTAssertEqual(config.dataRoot, data.path)
         let json = try String(contentsOf: run.config, encoding: .utf8)
         for key in ["\"netG\"", "\"lambda_identity\"", "\"pool_size\"", "\"lr_policy\"", "\"crop_size\"", "\"n_layers_D\""] {

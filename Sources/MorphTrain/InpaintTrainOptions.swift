@@ -1,0 +1,56 @@
+import Foundation
+
+/// The options of an inpainting run.
+public struct InpaintTrainOptions: Codable, Equatable, Sendable {
+    /// Crop size (a multiple of 4).
+    public var cropSize: Int = 256
+    /// Weight of the L1 reconstruction loss inside the holes.
+    public var lambdaL1: Double = 1
+    /// Generator width (`gated_inpaint`'s `cnum`).
+    public var cnum: Int = 32
+    public var maskKind: MaskKind = .mixed
+    /// Weight of the adversarial term.
+    public var lambdaGAN: Double = 0.1
+    /// Stride-2 layers of the SN-PatchGAN discriminator.
+    public var discriminatorLayers: Int = 6
+    /// Training crops per epoch; images are visited in turn.
+    public var cropsPerEpoch: Int = 1000
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case cnum, maskKind = "mask_kind", lambdaGAN = "lambda_gan", discriminatorLayers = "d_layers"
+        case cropsPerEpoch = "crops_per_epoch", cropSize = "crop_size", lambdaL1 = "lambda_L1"
+    }
+
+    /// DeepFill-like defaults.
+    public init() {}
+
+    /// Reads the keys; `crop_size` and `lambda_L1` may be absent (older runs kept them at the top level of
+    /// `config.json`, where `TrainOptions` reads them).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cnum = try c.decode(Int.self, forKey: .cnum)
+        maskKind = try c.decode(MaskKind.self, forKey: .maskKind)
+        lambdaGAN = try c.decode(Double.self, forKey: .lambdaGAN)
+        discriminatorLayers = try c.decode(Int.self, forKey: .discriminatorLayers)
+        cropsPerEpoch = try c.decode(Int.self, forKey: .cropsPerEpoch)
+        cropSize = try c.decodeIfPresent(Int.self, forKey: .cropSize) ?? cropSize
+        lambdaL1 = try c.decodeIfPresent(Double.self, forKey: .lambdaL1) ?? lambdaL1
+    }
+
+    /// Checks values that cannot work, naming the option.
+    /// - Throws: `TrainError.badOption`.
+    public func validate() throws {
+        guard cnum >= 2 else { throw TrainError.badOption(option: "cnum", value: "\(cnum)", "must be at least 2") }
+        guard cropSize >= 8, cropSize % 4 == 0 else {
+            throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "must be a multiple of 4, at least 8")
+        }
+        guard lambdaL1 >= 0 else { throw TrainError.badOption(option: "lambda-l1", value: "\(lambdaL1)", "must be ≥ 0") }
+        guard lambdaGAN >= 0 else { throw TrainError.badOption(option: "lambda-gan", value: "\(lambdaGAN)", "must be ≥ 0") }
+        guard (1...10).contains(discriminatorLayers) else {
+            throw TrainError.badOption(option: "d-layers", value: "\(discriminatorLayers)", "must be 1 to 10")
+        }
+        guard cropsPerEpoch > 0 else {
+            throw TrainError.badOption(option: "crops-per-epoch", value: "\(cropsPerEpoch)", "must be positive")
+        }
+    }
+}
