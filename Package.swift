@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "MorphNNTests", dependencies: ["MorphTensor", "MorphNN", "TestSupport"]),
         .testTarget(name: "MorphCheckpointTests", dependencies: ["MorphTensor", "MorphCheckpoint", "TestSupport"]),
         .testTarget(name: "MorphImageTests", dependencies: ["MorphTensor", "MorphImage", "TestSupport"]),
-        .testTarget(name: "MorphModelsTests", dependencies: ["MorphTensor", "MorphNN", "MorphModels", "TestSupport"]),
+        .testTarget(name: "MorphModelsTests", dependencies: ["MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "TestSupport"]),
         .testTarget(name: "MorphTrainTests", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "TestSupport",
         ]),

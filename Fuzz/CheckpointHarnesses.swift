@@ -75,7 +75,7 @@ enum CheckpointHarnesses {
             guard let key = parts.first else { continue }
             shapes.append((String(key), parts.dropFirst().prefix(8).compactMap { Int($0) }))
         }
-        _ = try? ArchitectureSpec(metadata: metadata)
+        _ = try? ArchitectureConfiguration(metadata: metadata)
         let normalized = KeyRemap.normalize(shapes)
         _ = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a }))
     }

@@ -57,10 +57,11 @@ extension BenchSuite {
 
     /// A seeded ×4 SRVGGNetCompact checkpoint (with its `morph.*` architecture metadata) in `dir`.
     static func writeSRVGGCheckpoint(in dir: URL, numConv: Int, numFeat: Int) throws -> URL {
-        let model = try ArchitectureRegistry.build("srvgg", options: ["num_conv": "\(numConv)", "num_feat": "\(numFeat)"], seed: 1)
-        let spec = ArchitectureSpec(name: "srvgg", options: ["num_conv": .int(numConv), "num_feat": .int(numFeat)], scale: 4)
+        let architecture = ArchitectureConfiguration(name: "srvgg", options: ["num_conv": .int(numConv),
+                                                                              "num_feat": .int(numFeat), "upscale": .int(4)])
+        let model = try ArchitectureRegistry.build(architecture, seed: 1)
         let url = dir.appendingPathComponent("srvgg_\(numConv)x\(numFeat).safetensors")
-        try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: url)
+        try Checkpoint(tensors: model.stateDict(), metadata: architecture.metadata).write(to: url)
         return url
     }
 

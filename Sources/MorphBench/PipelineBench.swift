@@ -31,9 +31,10 @@ public enum PipelineBench {
             try hole.withUnsafeBytes {
                 try ImageWriter.save(try VipsImage.fromSamples($0, width: size, height: size, bands: 1, bitDepth: 8), to: mask)
             }
-            let net = try ArchitectureRegistry.build("gated_inpaint", seed: 1)
+            let architecture = ArchitectureConfiguration(name: "gated_inpaint")
+            let net = try ArchitectureRegistry.build(architecture, seed: 1)
             let checkpoint = folder.appendingPathComponent("gated_inpaint.safetensors")
-            try SafeTensors.write(net.stateDict(), metadata: ArchitectureSpec(name: "gated_inpaint").metadata, to: checkpoint)
+            try SafeTensors.write(net.stateDict(), metadata: architecture.metadata, to: checkpoint)
             let model = try ModelLoader.load(checkpoint)
             let job = BatchJob(input: input, output: folder.appendingPathComponent("out.png"), companion: mask)
             let s = try bench.median { try InpaintPipeline.process(job, model: model, options: ImageRunOptions()) }

@@ -8,7 +8,7 @@ extension ArchitectureDetection {
     /// ngf and input channels from the first FFC, downsamplings, blocks, the global ratio of the
     /// blocks, local Fourier units and output channels. The output activation cannot be seen in the
     /// weights; the public checkpoints use sigmoid, the registry's default.
-    static func lama(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func lama(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, lamaMarker, "lama")
         guard first[2] == 7 else { throw fail("lama", "\(lamaMarker) of shape \(first)", "a 7×7 first FFC") }
         var downs = 0
@@ -29,11 +29,11 @@ extension ArchitectureDetection {
         let lfu = shapes.keys.contains { $0.hasPrefix("model.\(start).") && $0.contains(".convg2g.lfu.") }
         let lastIndex = start + blocks.count + 1 + 3 * downs + 1  // ConcatTupleLayer, 3 layers per upsampling, pad
         let last = try conv(shapes, "model.\(lastIndex).weight", "lama")
-        return ArchitectureSpec(name: "lama", options: [
+        return ArchitectureConfiguration(name: "lama", options: [
             "ngf": .int(first[0]), "input_nc": .int(first[1]), "output_nc": .int(last[0]),
             "n_downsampling": .int(downs), "n_blocks": .int(blocks.count), "ratio": .string(ratioText),
             "enable_lfu": .bool(lfu),
-        ], scale: 1)
+        ])
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Recognises an architecture from state-dict keys and shapes alone (after `KeyRemap.normalize`).
-/// Knows pytorch-CycleGAN-and-pix2pix's ResnetGenerator, UnetGenerator, NLayer and Pixel
-/// discriminators, and BasicSR's RRDBNet, SRVGGNetCompact and MSRResNet.
+/// Recognises an architecture from state-dict keys and shapes alone (after `KeyRemap.normalize`), and names it as
+/// the registry does: pytorch-CycleGAN-and-pix2pix's ResnetGenerator (`resnet_9blocks` with its `n_blocks`),
+/// UnetGenerator (`unet_256` with its `num_downs`), NLayer (`n_layers`) and Pixel discriminators, BasicSR's RRDBNet,
+/// SRVGGNetCompact and MSRResNet (`srresnet`) with their factor as the registry's `scale` / `upscale` option, and LaMa.
 public enum ArchitectureDetection {
     /// The architectures `detect` recognises, for error messages.
     static let known = "resnet (model.K.conv_block.*), unet (model.model.*), rrdbnet (conv_first + body.N.rdb1.*), "
@@ -11,7 +12,7 @@ public enum ArchitectureDetection {
 
     /// Detects the architecture of a state dict given as key → shape.
     /// - Throws: `CheckpointError.unknownArchitecture` saying what was found and what was expected.
-    public static func detect(shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    public static func detect(shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let keys = shapes.keys
         func has(_ k: String) -> Bool { shapes[k] != nil }
         if has(lamaMarker) { return try lama(shapes) }
@@ -67,7 +68,7 @@ public enum ArchitectureDetection {
 
     // MARK: pytorch-CycleGAN-and-pix2pix
 
-    static func resnet(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func resnet(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "model.1.weight", "resnet")
         guard first[2] == 7 else { throw fail("resnet", "model.1.weight of shape \(first)", "a 7×7 first conv") }
         let blocks = indices(shapes, prefix: "model.", containing: ".conv_block.")
@@ -77,14 +78,14 @@ public enum ArchitectureDetection {
         let dropout = shapes["model.10.conv_block.6.weight"]?.count == 4
         let lastIndex = 10 + blocks.count + 6 + 1  // two upsampling stages of 3 layers, then the padding
         let last = try conv(shapes, "model.\(lastIndex).weight", "resnet")
-        return ArchitectureSpec(name: "resnet", options: [
+        return ArchitectureConfiguration(name: "resnet_9blocks", options: [
             "n_blocks": .int(blocks.count), "ngf": .int(first[0]), "input_nc": .int(first[1]),
             "output_nc": .int(last[0]), "norm": .string(norm(shapes, conv: "model.1", norm: "model.2")),
-            "dropout": .bool(dropout),
-        ], scale: 1)
+            "use_dropout": .bool(dropout),
+        ])
     }
 
-    static func unet(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func unet(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let outer = try conv(shapes, "model.model.0.weight", "unet")
         let up = try conv(shapes, "model.model.3.weight", "unet")
         var downs = 1
@@ -99,13 +100,13 @@ public enum ArchitectureDetection {
         guard downs >= 5, let inner = firstInner else {
             throw fail("unet", "\(downs) down-sampling levels", "at least 5 nested UnetSkipConnectionBlocks")
         }
-        return ArchitectureSpec(name: "unet", options: [
+        return ArchitectureConfiguration(name: "unet_256", options: [
             "num_downs": .int(downs), "ngf": .int(outer[0]), "input_nc": .int(outer[1]), "output_nc": .int(up[1]),
             "norm": .string(norm(shapes, conv: inner + ".1", norm: inner + ".2")),
-        ], scale: 1)
+        ])
     }
 
-    static func nlayer(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func nlayer(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "model.0.weight", "nlayer")
         let convs = indices(shapes, prefix: "model.").filter { shapes["model.\($0).weight"]?.count == 4 }
         guard convs.count >= 3, let lastIndex = convs.last, let last = shapes["model.\(lastIndex).weight"], last[0] == 1,
@@ -113,24 +114,24 @@ public enum ArchitectureDetection {
             throw fail("nlayer", "convs at model.\(convs)", "PatchGAN convs ending in one output channel")
         }
         let second = "model.\(convs[1])"
-        return ArchitectureSpec(name: "nlayer", options: [
+        return ArchitectureConfiguration(name: "n_layers", options: [
             "n_layers": .int(convs.count - 2), "ndf": .int(first[0]), "input_nc": .int(first[1]),
             "norm": .string(norm(shapes, conv: second, norm: "model.\(convs[1] + 1)")),
-        ], scale: 1)
+        ])
     }
 
-    static func pixel(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func pixel(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "net.0.weight", "pixel")
         _ = try conv(shapes, "net.2.weight", "pixel")
-        return ArchitectureSpec(name: "pixel", options: [
+        return ArchitectureConfiguration(name: "pixel", options: [
             "ndf": .int(first[0]), "input_nc": .int(first[1]),
             "norm": .string(norm(shapes, conv: "net.2", norm: "net.3")),
-        ], scale: 1)
+        ])
     }
 
     // MARK: BasicSR
 
-    static func rrdbnet(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func rrdbnet(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "conv_first.weight", "rrdbnet")
         let last = try conv(shapes, "conv_last.weight", "rrdbnet")
         let grow = try conv(shapes, "body.0.rdb1.conv1.weight", "rrdbnet")
@@ -150,13 +151,13 @@ public enum ArchitectureDetection {
                        "in-channels of 1×, 4× or 16× the output channels (×4, ×2, ×1)")
         }
         _ = try conv(shapes, "conv_up2.weight", "rrdbnet")
-        return ArchitectureSpec(name: "rrdbnet", options: [
+        return ArchitectureConfiguration(name: "rrdbnet", options: [
             "num_block": .int(blocks.count), "num_feat": .int(first[0]), "num_grow_ch": .int(grow[0]),
-            "num_in_ch": .int(outChannels), "num_out_ch": .int(outChannels),
-        ], scale: scale)
+            "num_in_ch": .int(outChannels), "num_out_ch": .int(outChannels), "scale": .int(scale),
+        ])
     }
 
-    static func srvgg(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func srvgg(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "body.0.weight", "srvgg")
         let convs = indices(shapes, prefix: "body.").filter { shapes["body.\($0).weight"]?.count == 4 }
         guard convs.count >= 2, convs == stride(from: 0, to: 2 * convs.count, by: 2).map({ $0 }),
@@ -172,13 +173,13 @@ public enum ArchitectureDetection {
         guard last[0] % inChannels == 0, s * s == squared, s >= 1 else {
             throw fail("srvgg", "last conv body.\(lastIndex) with \(last[0]) outputs", "3·scale² outputs")
         }
-        return ArchitectureSpec(name: "srvgg", options: [
+        return ArchitectureConfiguration(name: "srvgg", options: [
             "num_conv": .int(convs.count - 2), "num_feat": .int(first[0]), "num_in_ch": .int(inChannels),
-            "num_out_ch": .int(inChannels), "act_type": .string("prelu"),
-        ], scale: s)
+            "num_out_ch": .int(inChannels), "act_type": .string("prelu"), "upscale": .int(s),
+        ])
     }
 
-    static func srresnet(_ shapes: [String: [Int]]) throws -> ArchitectureSpec {
+    static func srresnet(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "conv_first.weight", "srresnet")
         let last = try conv(shapes, "conv_last.weight", "srresnet")
         let up1 = try conv(shapes, "upconv1.weight", "srresnet")
@@ -197,9 +198,9 @@ public enum ArchitectureDetection {
         } else {
             throw fail("srresnet", "upconv1 with \(up1[0]) outputs for \(feat) features", "4× (×2) or 9× (×3) the features, or upconv2 (×4)")
         }
-        return ArchitectureSpec(name: "srresnet", options: [
+        return ArchitectureConfiguration(name: "srresnet", options: [
             "num_block": .int(blocks.count), "num_feat": .int(feat), "num_in_ch": .int(first[1]),
-            "num_out_ch": .int(last[0]),
-        ], scale: scale)
+            "num_out_ch": .int(last[0]), "upscale": .int(scale),
+        ])
     }
 }

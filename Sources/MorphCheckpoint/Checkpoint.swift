@@ -55,8 +55,8 @@ public struct Checkpoint {
 
     /// The architecture: from `morph.arch` metadata when present, else detected from the normalized keys and shapes.
     /// - Throws: `CheckpointError` when the metadata is unreadable or nothing matches.
-    public func architecture() throws -> ArchitectureSpec {
-        if let spec = try ArchitectureSpec(metadata: metadata) { return spec }
+    public func architecture() throws -> ArchitectureConfiguration {
+        if let stored = try ArchitectureConfiguration(metadata: metadata) { return stored }
         return try ArchitectureDetection.detect(shapes: normalized().shapes)
     }
 

@@ -1,3 +1,4 @@
+import MorphCheckpoint
 import MorphNN
 import MorphTensor
 
@@ -98,14 +99,33 @@ public enum ArchitectureRegistry {
         return a
     }
 
-    /// Builds architecture `name` configured by `options` (string values, parsed and checked), with
-    /// weights drawn from a generator seeded with `seed` (PyTorch's default layer init).
+    /// Builds `configuration`, its options parsed and checked against the architecture's, with weights drawn from a
+    /// generator seeded with `seed` (PyTorch's default layer init).
     /// - Throws: `ModelError` for an unknown name, unknown option, bad value or impossible configuration.
-    public static func build(_ name: String, options: [String: String] = [:], seed: UInt64 = 0) throws -> MorphModel {
-        let arch = try architecture(named: name)
-        let parsed = try ArchitectureOptions(architecture: name, specs: arch.options, raw: options)
+    public static func build(_ configuration: ArchitectureConfiguration, seed: UInt64 = 0) throws -> MorphModel {
+        let (arch, parsed) = try parse(configuration)
         var rng = SeededRNG(seed: seed)
         return try arch.make(parsed, &rng)
+    }
+
+    /// Builds architecture `name` with options given as text (`build(_:seed:)` for a spelled-out configuration).
+    /// - Throws: as `build(_:seed:)`.
+    public static func build(_ name: String, options: [String: String] = [:], seed: UInt64 = 0) throws -> MorphModel {
+        try build(ArchitectureConfiguration(name: name, parsing: options), seed: seed)
+    }
+
+    /// `configuration` with every option spelled out: defaults filled in, aliases under their own key, values typed
+    /// (what training writes into `morph.options`, so a file names its network completely).
+    /// - Throws: as `build(_:seed:)` for an unknown name, option or value.
+    public static func resolved(_ configuration: ArchitectureConfiguration) throws -> ArchitectureConfiguration {
+        ArchitectureConfiguration(name: configuration.name, parsing: try parse(configuration).1.all)
+    }
+
+    /// The architecture of `configuration` and its options checked against it.
+    static func parse(_ configuration: ArchitectureConfiguration) throws -> (Architecture, ArchitectureOptions) {
+        let arch = try architecture(named: configuration.name)
+        return (arch, try ArchitectureOptions(architecture: configuration.name, specs: arch.options,
+                                              raw: configuration.textOptions))
     }
 
     // MARK: Option specs shared by several architectures

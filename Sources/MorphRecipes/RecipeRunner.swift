@@ -224,7 +224,7 @@ public struct RecipeRunner {
 
     /// The generator a train step builds, in a few words (`resnet_6blocks ngf 16`, `srvgg ×4`, `gated_inpaint cnum 16`).
     static func generatorSummary(_ options: TrainOptions) -> String {
-        if let sr = options.sr { return "\(sr.generatorSpec.name) ×\(sr.scale)" }
+        if let sr = options.sr { return "\(sr.generatorArchitecture.name) ×\(sr.scale)" }
         if let inpaint = options.inpaint { return "gated_inpaint cnum \(inpaint.cnum)" }
         guard let t = options.translation else { return options.model.rawValue }
         return "\(t.netG.rawValue) ngf \(t.ngf)"

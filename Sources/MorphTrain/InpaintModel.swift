@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 import MorphModels
 import MorphNN
 import MorphTensor
@@ -18,7 +19,7 @@ public final class InpaintModel: TrainableModel {
     public let optimizerG: Adam, optimizerD: Adam
     public let lambdaL1: Float, lambdaGAN: Float
     public private(set) var visuals: [(String, Tensor)] = []
-    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+    private let architectures: (g: ArchitectureConfiguration, d: ArchitectureConfiguration)
     private var monitor: [(image: Tensor, mask: Tensor)] = []
 
     /// Builds fresh networks for `options` (its `inpaint` part), each with its architecture's own initialisation.
@@ -26,12 +27,9 @@ public final class InpaintModel: TrainableModel {
     public init(options: TrainOptions) throws {
         let o = options.inpaint ?? InpaintTrainOptions()
         try o.validate()
-        let gSpec = (name: "gated_inpaint", options: ["cnum": "\(o.cnum)"])
-        let dSpec = (name: "sn_patch", options: ["num_in_ch": "4", "num_feat": "\(options.ndf)",
-                                                 "num_layers": "\(o.discriminatorLayers)"])
-        specs = (gSpec, dSpec)
-        g = try ArchitectureRegistry.build(gSpec.name, options: gSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
-        d = try ArchitectureRegistry.build(dSpec.name, options: dSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 2))
+        architectures = (o.generatorArchitecture, o.discriminatorArchitecture(numFeat: options.ndf))
+        g = try ArchitectureRegistry.build(architectures.g, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
+        d = try ArchitectureRegistry.build(architectures.d, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 2))
         g.train()
         d.train()
         optimizerG = Adam(parameters: g.parameters(), lr: options.lr, betas: (options.beta1, 0.999))
@@ -40,8 +38,8 @@ public final class InpaintModel: TrainableModel {
         lambdaGAN = Float(o.lambdaGAN)
     }
 
-    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
-        [("G", g, specs.g), ("D", d, specs.d)]
+    public var networks: [(name: String, net: MorphModel, architecture: ArchitectureConfiguration)] {
+        [("G", g, architectures.g), ("D", d, architectures.d)]
     }
     public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
     public var pools: [(name: String, pool: ImagePool)] { [] }

@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 
 /// The options of an inpainting run.
 public struct InpaintTrainOptions: Codable, Equatable, Sendable {
@@ -35,6 +36,17 @@ public struct InpaintTrainOptions: Codable, Equatable, Sendable {
         cropsPerEpoch = try c.decode(Int.self, forKey: .cropsPerEpoch)
         cropSize = try c.decodeIfPresent(Int.self, forKey: .cropSize) ?? cropSize
         lambdaL1 = try c.decodeIfPresent(Double.self, forKey: .lambdaL1) ?? lambdaL1
+    }
+
+    /// The generator: `gated_inpaint`, `cnum` wide.
+    public var generatorArchitecture: ArchitectureConfiguration {
+        ArchitectureConfiguration(name: "gated_inpaint", options: ["cnum": .int(cnum)])
+    }
+
+    /// The SN-PatchGAN discriminator on image + mask, `numFeat` wide.
+    public func discriminatorArchitecture(numFeat: Int) -> ArchitectureConfiguration {
+        ArchitectureConfiguration(name: "sn_patch", options: ["num_in_ch": .int(4), "num_feat": .int(numFeat),
+                                                              "num_layers": .int(discriminatorLayers)])
     }
 
     /// Checks values that cannot work, naming the option.

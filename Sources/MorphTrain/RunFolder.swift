@@ -132,8 +132,8 @@ struct RunCheckpoint {
         let stamp = ["morph.iteration": String(position.iteration), "morph.epoch": String(position.epoch)]
         let averages = Dictionary(model.averages.map { ($0.network, $0.ema) }, uniquingKeysWith: { a, _ in a })
         var set = CheckpointSet(run: run)
-        for (name, net, spec) in model.networks {
-            var metadata = RunCheckpoint.architectureMetadata(spec)
+        for (name, net, architecture) in model.networks {
+            var metadata = RunCheckpoint.architectureMetadata(architecture)
             metadata.merge(stamp) { a, _ in a }
             metadata["morph.network"] = name
             var entries = net.stateDict()
@@ -251,16 +251,9 @@ struct RunCheckpoint {
 
     /// `morph.arch` / `morph.options` metadata naming the registry architecture, so `morph translate` and
     /// `morph info` rebuild the network without guessing.
-    static func architectureMetadata(_ spec: (name: String, options: [String: String])) -> [String: String] {
-        var options = spec.options
-        if let arch = try? ArchitectureRegistry.architecture(named: spec.name),
-           let parsed = try? ArchitectureOptions(architecture: spec.name, specs: arch.options, raw: spec.options) {
-            options = parsed.all
-        }
-        let values = options.mapValues(ArchitectureSpec.Value.init(parsing:))
-        // Super-resolution networks name their factor `upscale` (srresnet, srvgg) or `scale` (rrdbnet).
-        let scale = Int(options["upscale"] ?? options["scale"] ?? "1") ?? 1
-        return ArchitectureSpec(name: spec.name, options: values, scale: scale).metadata
+    /// Every option is spelled out (defaults included), so the file names its network completely.
+    static func architectureMetadata(_ architecture: ArchitectureConfiguration) -> [String: String] {
+        ((try? ArchitectureRegistry.resolved(architecture)) ?? architecture).metadata
     }
 
     static func doubles(_ strings: [String: String], _ url: URL) throws -> [String: Double] {

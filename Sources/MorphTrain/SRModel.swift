@@ -36,7 +36,7 @@ public final class SRModel: TrainableModel {
     public private(set) var notes: [String] = []
     public private(set) var visuals: [(String, Tensor)] = []
     private let gan = GANLoss(mode: .vanilla)
-    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+    private let architectures: (g: ArchitectureConfiguration, d: ArchitectureConfiguration)
     private var monitor: [(lr: Tensor, hr: Tensor)] = []
 
     /// Builds fresh networks for `options` (its `sr` part), each with its architecture's own initialisation
@@ -47,15 +47,13 @@ public final class SRModel: TrainableModel {
         let sr = options.sr ?? SRTrainOptions()
         try sr.validate()
         scale = sr.scale
-        let gSpec = sr.generatorSpec
-        let dSpec = sr.discriminatorSpec(numFeat: options.ndf)
-        specs = (gSpec, dSpec)
-        g = try ArchitectureRegistry.build(gSpec.name, options: gSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
+        architectures = (sr.generatorArchitecture, sr.discriminatorArchitecture(numFeat: options.ndf))
+        g = try ArchitectureRegistry.build(architectures.g, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 1))
         g.train()
         let betas = (options.beta1, sr.beta2)
         optimizerG = Adam(parameters: g.parameters(), lr: options.lr, betas: betas)
         if sr.gan {
-            let net = try ArchitectureRegistry.build(dSpec.name, options: dSpec.options, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 2))
+            let net = try ArchitectureRegistry.build(architectures.d, seed: EpochPlan.mix(options.seed, 0x4E45_5453, 2))
             net.train()
             d = net
             optimizerD = Adam(parameters: net.parameters(), lr: options.lr, betas: betas)
@@ -80,8 +78,8 @@ public final class SRModel: TrainableModel {
         ganWeight = Float(sr.ganWeight)
     }
 
-    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
-        [("G", g, specs.g)] + (d.map { [("D", $0, specs.d)] } ?? [])
+    public var networks: [(name: String, net: MorphModel, architecture: ArchitectureConfiguration)] {
+        [("G", g, architectures.g)] + (d.map { [("D", $0, architectures.d)] } ?? [])
     }
     public var optimizers: [(name: String, optimizer: Adam)] {
         [("G", optimizerG)] + (optimizerD.map { [("D", $0)] } ?? [])
@@ -208,7 +206,7 @@ extension SRModel {
         do { metadata = try SafeTensors.read(contentsOf: url).1 } catch {
             throw TrainError.runState(file: url.path, "cannot read the generator checkpoint: \(error)")
         }
-        let saved = metadata[ArchitectureSpec.MetadataKey.scale].flatMap { Int($0) } ?? 1
+        let saved = metadata[ArchitectureConfiguration.MetadataKey.scale].flatMap { Int($0) } ?? 1
         guard saved == scale else {
             throw TrainError.runState(file: url.path, "was trained at ×\(saved), but --scale asks for ×\(scale); resume without --scale or start a new run")
         }

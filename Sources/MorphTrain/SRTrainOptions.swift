@@ -1,10 +1,12 @@
 import Foundation
+import MorphCheckpoint
 import MorphModels
 
 extension SRDegradationKind: Codable {}
 extension MaskKind: Codable {}
 
-/// The SR generator of `morph train sr` (a registry architecture).
+/// The SR generator of `morph train sr --arch`: the registry architectures it can train (the choice;
+/// `SRTrainOptions.generatorArchitecture` describes the network).
 public enum SRArch: String, CaseIterable, Codable, Sendable {
     case srresnet, rrdbnet, srvgg
 }
@@ -67,25 +69,29 @@ public struct SRTrainOptions: Codable, Equatable, Sendable {
     /// The discriminator `--gan` trains against.
     public var discriminatorKind: SRDiscriminatorKind { discriminator ?? .vgg }
 
-    /// Registry name and options of the discriminator, `numFeat` wide.
-    public func discriminatorSpec(numFeat: Int) -> (name: String, options: [String: String]) {
+    /// The discriminator of `--gan`, `numFeat` wide.
+    public func discriminatorArchitecture(numFeat: Int) -> ArchitectureConfiguration {
         switch discriminatorKind {
-        case .vgg: return ("vgg_discriminator", ["num_feat": "\(numFeat)", "input_size": "\(gtSize)"])
-        case .unet: return ("unet_discriminator_sn", ["num_feat": "\(numFeat)", "skip_connection": "true"])
+        case .vgg:
+            return ArchitectureConfiguration(name: "vgg_discriminator", options: ["num_feat": .int(numFeat),
+                                                                                  "input_size": .int(gtSize)])
+        case .unet:
+            return ArchitectureConfiguration(name: "unet_discriminator_sn", options: ["num_feat": .int(numFeat),
+                                                                                      "skip_connection": .bool(true)])
         }
     }
 
-    /// Registry name and options of the generator.
-    public var generatorSpec: (name: String, options: [String: String]) {
-        var o: [String: String] = [:]
+    /// The generator (`arch` is its registry name), its factor under the registry's key.
+    public var generatorArchitecture: ArchitectureConfiguration {
+        var o: [String: ArchitectureConfiguration.Value] = [:]
         switch arch {
-        case .srresnet, .srvgg: o["upscale"] = "\(scale)"
-        case .rrdbnet: o["scale"] = "\(scale)"
+        case .srresnet, .srvgg: o["upscale"] = .int(scale)
+        case .rrdbnet: o["scale"] = .int(scale)
         }
-        if let numFeat { o["num_feat"] = "\(numFeat)" }
-        if let numBlock, arch != .srvgg { o["num_block"] = "\(numBlock)" }
-        if let numConv, arch == .srvgg { o["num_conv"] = "\(numConv)" }
-        return (arch.rawValue, o)
+        if let numFeat { o["num_feat"] = .int(numFeat) }
+        if let numBlock, arch != .srvgg { o["num_block"] = .int(numBlock) }
+        if let numConv, arch == .srvgg { o["num_conv"] = .int(numConv) }
+        return ArchitectureConfiguration(name: arch.rawValue, options: o)
     }
 
     /// Checks values that cannot work, naming the option.

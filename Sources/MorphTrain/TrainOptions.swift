@@ -14,14 +14,16 @@ public enum TrainModelKind: String, CaseIterable, Codable, Sendable {
     case inpaint
 }
 
-/// `--netG` of the reference.
+/// `--netG` of the reference: the registry architectures a translation run can train as its generator. Only the
+/// choice; `TranslationTrainOptions.generatorArchitecture` is the network it describes.
 public enum GeneratorArch: String, CaseIterable, Codable, Sendable {
     case resnet_9blocks, resnet_6blocks, unet_256, unet_128
     /// Whether this is a U-Net (its options are `num_downs`, not `n_blocks`).
     public var isUnet: Bool { self == .unet_256 || self == .unet_128 }
 }
 
-/// `--netD` of the reference.
+/// `--netD` of the reference: the registry architectures a translation run can train as its discriminator (the
+/// choice; `TranslationTrainOptions.discriminatorArchitecture` describes the network).
 public enum DiscriminatorArch: String, CaseIterable, Codable, Sendable {
     /// The 70×70 PatchGAN (3 layers).
     case basic

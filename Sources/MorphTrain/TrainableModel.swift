@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 import MorphModels
 import MorphNN
 import MorphTensor
@@ -8,8 +9,9 @@ import MorphTensor
 /// (`TranslationModel`), super-resolution (`SRModel`) and inpainting (`InpaintModel`) all conform; the loop,
 /// run folder, exact resume, `log.csv` and `report.html` are the same for all of them.
 public protocol TrainableModel: AnyObject {
-    /// The networks by name (`G_A`, `D_A`, … or `G`, `D`); checkpoints are `net_<name>`.
-    var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] { get }
+    /// The networks by name (`G_A`, `D_A`, … or `G`, `D`) with the architecture each was built from; checkpoints are
+    /// `net_<name>`, their architecture in `morph.*` metadata.
+    var networks: [(name: String, net: MorphModel, architecture: ArchitectureConfiguration)] { get }
     /// The optimizers by name (`G`, `D`).
     var optimizers: [(name: String, optimizer: Adam)] { get }
     /// The image pools by name (empty when none).

@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 import MorphModels
 import MorphNN
 import MorphTensor
@@ -19,11 +20,11 @@ extension TranslationModel {
 /// Builds the networks of a run from its options: the registry's architecture, then the reference's
 /// `init_weights` (`--init-type`, `--init-gain`) drawn from a generator seeded by the run seed.
 enum NetworkFactory {
-    static func build(_ spec: (name: String, options: [String: String]), options: TrainOptions,
+    static func build(_ architecture: ArchitectureConfiguration, options: TrainOptions,
                       salt: UInt64) throws -> MorphModel {
         let t = try options.translationOnly()
         let seed = EpochPlan.mix(options.seed, 0x4E45_5453, salt)
-        let net = try ArchitectureRegistry.build(spec.name, options: spec.options, seed: seed)
+        let net = try ArchitectureRegistry.build(architecture, seed: seed)
         var rng = SeededRNG(seed: seed ^ 0x494E_4954)
         initWeights(net, type: t.initType, gain: Float(t.initGain), rng: &rng)
         net.train()
@@ -53,19 +54,20 @@ public final class CycleGANModel: TranslationModel {
     public private(set) var visuals: [(String, Tensor)] = []
     /// Draws the gradient penalty's interpolation weights (wgangp).
     public var penaltyRNG: SeededRNG
-    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+    private let architectures: (g: ArchitectureConfiguration, d: ArchitectureConfiguration)
 
     /// Builds fresh networks for `options`.
     /// - Throws: `ModelError` for an impossible architecture.
     public init(options: TrainOptions) throws {
         let t = try options.translationOnly()
-        let g = t.generatorSpec
-        let d = t.discriminatorSpec(inputChannels: t.outputNC, ndf: options.ndf)
-        specs = (g, d)
+        let g = t.generatorArchitecture
+        let d = t.discriminatorArchitecture(inputChannels: t.outputNC, ndf: options.ndf)
+        architectures = (g, d)
         gA = try NetworkFactory.build(g, options: options, salt: 1)
         gB = try NetworkFactory.build(g, options: options, salt: 2)
         dA = try NetworkFactory.build(d, options: options, salt: 3)
-        dB = try NetworkFactory.build(t.discriminatorSpec(inputChannels: t.inputNC, ndf: options.ndf), options: options, salt: 4)
+        dB = try NetworkFactory.build(t.discriminatorArchitecture(inputChannels: t.inputNC, ndf: options.ndf), options: options,
+                                      salt: 4)
         optimizerG = NetworkFactory.adam(gA.parameters() + gB.parameters(), options)
         optimizerD = NetworkFactory.adam(dA.parameters() + dB.parameters(), options)
         fakeBPool = ImagePool(size: t.poolSize, seed: EpochPlan.mix(options.seed, 0x504F_4F4C, 1))
@@ -82,8 +84,8 @@ public final class CycleGANModel: TranslationModel {
         set { if let r = newValue["penalty"] { penaltyRNG = r } }
     }
 
-    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
-        [("G_A", gA, specs.g), ("G_B", gB, specs.g), ("D_A", dA, specs.d), ("D_B", dB, specs.d)]
+    public var networks: [(name: String, net: MorphModel, architecture: ArchitectureConfiguration)] {
+        [("G_A", gA, architectures.g), ("G_B", gB, architectures.g), ("D_A", dA, architectures.d), ("D_B", dB, architectures.d)]
     }
     public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
     public var pools: [(name: String, pool: ImagePool)] { [("fake_B", fakeBPool), ("fake_A", fakeAPool)] }
@@ -156,15 +158,15 @@ public final class Pix2PixModel: TranslationModel {
     public private(set) var visuals: [(String, Tensor)] = []
     /// Draws the gradient penalty's interpolation weights (wgangp).
     public var penaltyRNG: SeededRNG
-    private let specs: (g: (name: String, options: [String: String]), d: (name: String, options: [String: String]))
+    private let architectures: (g: ArchitectureConfiguration, d: ArchitectureConfiguration)
 
     /// Builds fresh networks for `options`.
     /// - Throws: `ModelError` for an impossible architecture.
     public init(options: TrainOptions) throws {
         let t = try options.translationOnly()
-        let gs = t.generatorSpec
-        let ds = t.discriminatorSpec(inputChannels: t.inputNC + t.outputNC, ndf: options.ndf)
-        specs = (gs, ds)
+        let gs = t.generatorArchitecture
+        let ds = t.discriminatorArchitecture(inputChannels: t.inputNC + t.outputNC, ndf: options.ndf)
+        architectures = (gs, ds)
         g = try NetworkFactory.build(gs, options: options, salt: 1)
         d = try NetworkFactory.build(ds, options: options, salt: 3)
         optimizerG = NetworkFactory.adam(g.parameters(), options)
@@ -179,8 +181,8 @@ public final class Pix2PixModel: TranslationModel {
         set { if let r = newValue["penalty"] { penaltyRNG = r } }
     }
 
-    public var networks: [(name: String, net: MorphModel, spec: (name: String, options: [String: String]))] {
-        [("G", g, specs.g), ("D", d, specs.d)]
+    public var networks: [(name: String, net: MorphModel, architecture: ArchitectureConfiguration)] {
+        [("G", g, architectures.g), ("D", d, architectures.d)]
     }
     public var optimizers: [(name: String, optimizer: Adam)] { [("G", optimizerG), ("D", optimizerD)] }
     public var pools: [(name: String, pool: ImagePool)] { [] }

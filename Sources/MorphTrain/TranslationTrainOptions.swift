@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 import MorphModels
 import MorphNN
 
@@ -84,19 +85,23 @@ public struct TranslationTrainOptions: Codable, Equatable, Sendable {
         direction = try c.decode(TranslationDirection.self, forKey: .direction)
     }
 
-    /// Registry name and options of the generator.
-    public var generatorSpec: (name: String, options: [String: String]) {
-        var o = ["input_nc": "\(inputNC)", "output_nc": "\(outputNC)", "ngf": "\(ngf)", "norm": norm.rawValue,
-                 "use_dropout": noDropout ? "false" : "true"]
-        if netG.isUnet { if let d = numDowns { o["num_downs"] = "\(d)" } } else if let b = nBlocks { o["n_blocks"] = "\(b)" }
-        return (netG.rawValue, o)
+    /// The generator (`netG` is its registry name).
+    public var generatorArchitecture: ArchitectureConfiguration {
+        var o: [String: ArchitectureConfiguration.Value] = [
+            "input_nc": .int(inputNC), "output_nc": .int(outputNC), "ngf": .int(ngf), "norm": .string(norm.rawValue),
+            "use_dropout": .bool(!noDropout),
+        ]
+        if netG.isUnet { if let d = numDowns { o["num_downs"] = .int(d) } } else if let b = nBlocks { o["n_blocks"] = .int(b) }
+        return ArchitectureConfiguration(name: netG.rawValue, options: o)
     }
 
-    /// Registry name and options of a discriminator seeing `inputChannels` channels, `ndf` wide.
-    public func discriminatorSpec(inputChannels: Int, ndf: Int) -> (name: String, options: [String: String]) {
-        var o = ["input_nc": "\(inputChannels)", "ndf": "\(ndf)", "norm": norm.rawValue]
-        if netD == .n_layers { o["n_layers"] = "\(nLayersD)" }
-        return (netD.rawValue, o)
+    /// A discriminator (`netD` is its registry name) seeing `inputChannels` channels, `ndf` wide.
+    public func discriminatorArchitecture(inputChannels: Int, ndf: Int) -> ArchitectureConfiguration {
+        var o: [String: ArchitectureConfiguration.Value] = [
+            "input_nc": .int(inputChannels), "ndf": .int(ndf), "norm": .string(norm.rawValue),
+        ]
+        if netD == .n_layers { o["n_layers"] = .int(nLayersD) }
+        return ArchitectureConfiguration(name: netD.rawValue, options: o)
     }
 
     /// Checks values that cannot work, naming the option.

@@ -3,7 +3,8 @@ import XCTest
 import MorphCheckpoint
 import TestSupport
 
-/// Architecture detection on the key/shape lists PyTorch printed for the reference architectures.
+/// Architecture detection on the key/shape lists PyTorch printed for the reference architectures: each is named as
+/// the registry names it (the fixture's expectations are written in the registry's names and keys).
 final class ArchitectureDetectionTests: XCTestCase {
     func shapes(_ f: Fixture, _ name: String) throws -> [(String, [Int])] {
         let text = try XCTUnwrap(f.metadata["shapes." + name])
@@ -13,13 +14,14 @@ final class ArchitectureDetectionTests: XCTestCase {
         }
     }
 
-    func spec(_ f: Fixture, _ name: String) throws -> ArchitectureSpec {
+    /// The expected configuration and scale the fixture's generator wrote for case `name`.
+    func expected(_ f: Fixture, _ name: String) throws -> (ArchitectureConfiguration, scale: Int) {
         let text = try XCTUnwrap(f.metadata["spec." + name])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let optionsData = try JSONSerialization.data(withJSONObject: try XCTUnwrap(object["options"]))
-        let options = try JSONDecoder().decode([String: ArchitectureSpec.Value].self, from: optionsData)
-        return ArchitectureSpec(name: try XCTUnwrap(object["name"] as? String), options: options,
-                                scale: try XCTUnwrap(object["scale"] as? Int))
+        let options = try JSONDecoder().decode([String: ArchitectureConfiguration.Value].self, from: optionsData)
+        return (ArchitectureConfiguration(name: try XCTUnwrap(object["name"] as? String), options: options),
+                try XCTUnwrap(object["scale"] as? Int))
     }
 
     func testEveryReferenceArchitectureIsDetected() throws {
@@ -29,7 +31,9 @@ final class ArchitectureDetectionTests: XCTestCase {
         for name in cases {
             let entries = KeyRemap.normalize(try shapes(f, name))
             let detected = try ArchitectureDetection.detect(shapes: Dictionary(entries, uniquingKeysWith: { a, _ in a }))
-            XCTAssertEqual(detected, try spec(f, name), name)
+            let (configuration, scale) = try expected(f, name)
+            XCTAssertEqual(detected, configuration, name)
+            XCTAssertEqual(detected.scale, scale, name)
         }
     }
 
@@ -61,16 +65,34 @@ final class ArchitectureDetectionTests: XCTestCase {
         }
     }
 
-    func testMetadataSpecRoundTripAndErrors() throws {
-        let spec = ArchitectureSpec(name: "srvgg", options: ["num_conv": .int(32), "act_type": .string("prelu"),
-                                                            "flag": .bool(true)], scale: 4)
+    func testMetadataRoundTripAndErrors() throws {
+        let spec = ArchitectureConfiguration(name: "srvgg", options: ["num_conv": .int(32), "act_type": .string("prelu"),
+                                                                     "flag": .bool(true), "upscale": .int(4)])
         let meta = spec.metadata
         XCTAssertEqual(meta["morph.arch"], "srvgg")
         XCTAssertEqual(meta["morph.scale"], "4")
-        XCTAssertEqual(meta["morph.options"], #"{"act_type":"prelu","flag":true,"num_conv":32}"#)
-        XCTAssertEqual(try ArchitectureSpec(metadata: meta), spec)
-        XCTAssertNil(try ArchitectureSpec(metadata: [:]))
-        XCTAssertThrowsError(try ArchitectureSpec(metadata: ["morph.arch": "x", "morph.scale": "zero"]))
-        XCTAssertThrowsError(try ArchitectureSpec(metadata: ["morph.arch": "x", "morph.options": "[1]"]))
+        XCTAssertEqual(meta["morph.options"], #"{"act_type":"prelu","flag":true,"num_conv":32,"upscale":4}"#)
+        XCTAssertEqual(try ArchitectureConfiguration(metadata: meta), spec)
+        XCTAssertNil(try ArchitectureConfiguration(metadata: [:]))
+        XCTAssertThrowsError(try ArchitectureConfiguration(metadata: ["morph.arch": "x", "morph.scale": "zero"]))
+        XCTAssertThrowsError(try ArchitectureConfiguration(metadata: ["morph.arch": "x", "morph.options": "[1]"]))
+        // Translators and discriminators are ×1.
+        XCTAssertEqual(ArchitectureConfiguration(name: "pixel").metadata["morph.scale"], "1")
+    }
+
+    /// Files that kept an SR network's factor only in `morph.scale` read it back as the `scale` option; a factor
+    /// among the options wins over `morph.scale`.
+    func testScaleStoredOnlyAsMetadataBecomesTheOption() throws {
+        let old = try XCTUnwrap(try ArchitectureConfiguration(metadata: [
+            "morph.arch": "srvgg", "morph.options": #"{"num_conv":2}"#, "morph.scale": "2",
+        ]))
+        XCTAssertEqual(old, ArchitectureConfiguration(name: "srvgg", options: ["num_conv": .int(2), "scale": .int(2)]))
+        XCTAssertEqual(old.scale, 2)
+        let own = try XCTUnwrap(try ArchitectureConfiguration(metadata: [
+            "morph.arch": "rrdbnet", "morph.options": #"{"scale":1}"#, "morph.scale": "4",
+        ]))
+        XCTAssertEqual(own.scale, 1)
+        XCTAssertEqual(try ArchitectureConfiguration(metadata: ["morph.arch": "pixel", "morph.scale": "1"]),
+                       ArchitectureConfiguration(name: "pixel"))
     }
 }

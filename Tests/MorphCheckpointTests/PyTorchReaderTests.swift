@@ -80,7 +80,7 @@ final class PyTorchReaderTests: XCTestCase {
             assertClose(tensor, shape: try expected.tensor(key).shape, try expected.tensor(key).values, rtol: 0, atol: 0, key)
         }
         let spec = try ckpt.architecture()
-        XCTAssertEqual(spec.name, "resnet")
+        XCTAssertEqual(spec.name, "resnet_9blocks")
         XCTAssertEqual(spec.string("norm"), "instance")
         XCTAssertEqual(spec.int("n_blocks"), 1)
     }
@@ -100,9 +100,10 @@ final class PyTorchReaderTests: XCTestCase {
             let ckpt = try Checkpoint.load(contentsOf: url("ckpt_\(name).pth")).normalized()
             try assertMatches(ckpt, expected)
             let spec = try ckpt.architecture()
-            XCTAssertEqual(spec, ArchitectureSpec(name: "rrdbnet", options: [
+            XCTAssertEqual(spec, ArchitectureConfiguration(name: "rrdbnet", options: [
                 "num_block": .int(2), "num_feat": .int(4), "num_grow_ch": .int(2), "num_in_ch": .int(3), "num_out_ch": .int(3),
-            ], scale: 4), name)
+                "scale": .int(4),
+            ]), name)
         }
     }
 

@@ -23,8 +23,8 @@ final class SafeTensorsWriterTests: XCTestCase {
             ("z.weight", Tensor.normal([2, 3, 3, 3], rng: &rng)), ("a.bias", Tensor.normal([2], rng: &rng)),
             ("scalar", Tensor(scalar: -1.5)), ("empty", Tensor(zeros: [0, 4])),
         ]
-        let spec = ArchitectureSpec(name: "resnet", options: ["n_blocks": .int(9), "norm": .string("instance"),
-                                                             "dropout": .bool(false)], scale: 1)
+        let spec = ArchitectureConfiguration(name: "resnet_9blocks", options: ["n_blocks": .int(9), "norm": .string("instance"),
+                                                                               "use_dropout": .bool(false)])
         var meta = spec.metadata
         meta["note"] = "quote \" and ünïcode"
         let url = folder.appendingPathComponent("m.safetensors")

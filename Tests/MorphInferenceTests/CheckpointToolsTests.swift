@@ -8,8 +8,8 @@ import TestSupport
 /// `morph info` and `morph convert` on real PyTorch checkpoints, and the loader's errors.
 final class CheckpointToolsTests: XCTestCase {
     static let expected: [(file: String, arch: String, scale: Int)] = [
-        ("cli_resnet_in.pth", "resnet", 1), ("cli_resnet_in_legacy.pth", "resnet", 1),
-        ("cli_unet_bn.pth", "unet", 1), ("cli_unet_bn_legacy.pth", "unet", 1),
+        ("cli_resnet_in.pth", "resnet_9blocks", 1), ("cli_resnet_in_legacy.pth", "resnet_9blocks", 1),
+        ("cli_unet_bn.pth", "unet_256", 1), ("cli_unet_bn_legacy.pth", "unet_256", 1),
         ("cli_rrdb_x4.pth", "rrdbnet", 4), ("cli_rrdb_x4_legacy.pth", "rrdbnet", 4),
         ("cli_rrdb_x2.pth", "rrdbnet", 2), ("cli_rrdb_x2_legacy.pth", "rrdbnet", 2),
         ("cli_srvgg_x4.pth", "srvgg", 4), ("cli_srvgg_x4_legacy.pth", "srvgg", 4),

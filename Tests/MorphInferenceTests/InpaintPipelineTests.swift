@@ -12,7 +12,7 @@ final class InpaintPipelineTests: XCTestCase {
     /// A small random gated-convolution generator saved as a Morph checkpoint.
     func checkpoint(in folder: URL) throws -> URL {
         let model = try ArchitectureRegistry.build("gated_inpaint", options: ["cnum": "4"], seed: 3)
-        let spec = ArchitectureSpec(name: "gated_inpaint", options: ["cnum": .int(4)], scale: 1)
+        let spec = ArchitectureConfiguration(name: "gated_inpaint", options: ["cnum": .int(4)])
         let url = folder.appendingPathComponent("inpaint.safetensors")
         try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: url)
         return url

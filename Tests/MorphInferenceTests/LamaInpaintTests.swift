@@ -21,7 +21,7 @@ final class LamaInpaintTests: XCTestCase {
         let options = ["ngf": "4", "n_blocks": "1"]
         let model = try ArchitectureRegistry.build("lama", options: options, seed: 5)
         let url = folder.appendingPathComponent("tiny-lama.safetensors")
-        let spec = ArchitectureSpec(name: "lama", options: options.mapValues(ArchitectureSpec.Value.init(parsing:)), scale: 1)
+        let spec = ArchitectureConfiguration(name: "lama", parsing: options)
         try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: url)
         return url
     }
@@ -171,7 +171,7 @@ final class LamaLargePhotoTests: XCTestCase {
         let options = ["ngf": "4", "n_blocks": "1"]
         let model = try ArchitectureRegistry.build("lama", options: options, seed: 5)
         let ckpt = dir.appendingPathComponent("lama.safetensors")
-        let spec = ArchitectureSpec(name: "lama", options: options.mapValues(ArchitectureSpec.Value.init(parsing:)), scale: 1)
+        let spec = ArchitectureConfiguration(name: "lama", parsing: options)
         try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: ckpt)
         let (w, h) = (4000, 3000)
         let input = dir.appendingPathComponent("big.png"), mask = dir.appendingPathComponent("big-mask.png")

@@ -10,9 +10,9 @@ import TestSupport
 final class ModeAndKindTests: XCTestCase {
     /// Writes a registry model's weights as safetensors with Morph's metadata.
     func write(_ name: String, options: [String: String], to url: URL) throws {
-        let model = try ArchitectureRegistry.build(name, options: options, seed: 3)
-        let config = RegistryConfiguration(name: name, options: options)
-        try SafeTensors.write(model.stateDict(), metadata: config.spec(scale: model.traits.scale).metadata, to: url)
+        let architecture = ArchitectureConfiguration(name: name, parsing: options)
+        let model = try ArchitectureRegistry.build(architecture, seed: 3)
+        try SafeTensors.write(model.stateDict(), metadata: architecture.metadata, to: url)
     }
 
     func testSeedControlsDropoutInTrainModeAndEvalIgnoresIt() throws {

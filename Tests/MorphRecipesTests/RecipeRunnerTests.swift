@@ -148,7 +148,7 @@ final class RecipeRunnerTests: XCTestCase {
 
     func testChainedInpaintStepFindsMasksByStem() throws {
         let model = try ArchitectureRegistry.build("gated_inpaint", options: ["cnum": "4"], seed: 3)
-        let spec = ArchitectureSpec(name: "gated_inpaint", options: ["cnum": .int(4)], scale: 1)
+        let spec = ArchitectureConfiguration(name: "gated_inpaint", options: ["cnum": .int(4)])
         try Checkpoint(tensors: model.stateDict(), metadata: spec.metadata).write(to: dir.appendingPathComponent("inpaint.safetensors"))
         let masks = dir.appendingPathComponent("masks")
         try FileManager.default.createDirectory(at: masks, withIntermediateDirectories: true)

@@ -55,7 +55,7 @@ final class SRInpaintTrainTests: XCTestCase {
             $0.sr?.ganType = .vanilla
             $0.sr?.discriminator = .unet
         }
-        XCTAssertEqual(model.networks.map(\.spec.name), ["srvgg", "unet_discriminator_sn"])
+        XCTAssertEqual(model.networks.map(\.architecture.name), ["srvgg", "unet_discriminator_sn"])
         // Any crop divisible by 8 suits it; the VGG-style one needs 128 or 256.
         var odd = try XCTUnwrap(SRInpaintTrainTests.tinyESRGAN().sr)   // --gan, ×4
         odd.discriminator = .unet

@@ -128,9 +128,7 @@ final class TrainerTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.network(name, tag: "2").path), "2_net_\(name)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: run.network(name, tag: "1").path), "1_net_\(name)")
             let checkpoint = try Checkpoint.load(contentsOf: run.network(name))
-            let spec = try checkpoint.architecture()
-            let options = spec.options.mapValues { $0.description }
-            let net = try ArchitectureRegistry.build(spec.name, options: options)
+            let net = try ArchitectureRegistry.build(try checkpoint.architecture())
             try net.load(stateDict: checkpoint.tensors)
             XCTAssertEqual(checkpoint.metadata["morph.iteration"], "7")
         }

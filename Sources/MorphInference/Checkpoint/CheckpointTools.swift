@@ -15,11 +15,11 @@ public struct CheckpointInfo: Encodable, Equatable {
     public var form: String?
     /// A readable configuration, where the architecture has one (LaMa: `Big-LaMa: ngf 64, …`).
     public var configuration: String?
-    /// The detected (or stored) architecture name.
+    /// The detected (or stored) architecture's registry name.
     public var architecture: String
     /// Its options, as text.
     public var options: [String: String]
-    /// The registry configuration Morph builds for it.
+    /// The configuration Morph builds for it (`name key=value …`), or why it cannot.
     public var registry: String
     /// Output/input size ratio.
     public var scale: Int
@@ -40,10 +40,10 @@ public struct CheckpointInfo: Encodable, Equatable {
     public init(contentsOf url: URL) throws {
         let path = url.path
         let checkpoint: Checkpoint
-        let spec: ArchitectureSpec
+        let found: ArchitectureConfiguration
         do {
             checkpoint = try Checkpoint.load(contentsOf: url)
-            spec = try checkpoint.architecture()
+            found = try checkpoint.architecture()
         } catch {
             throw PipelineError.model(file: path, PipelineError.cause(error, dropping: path))
         }
@@ -51,11 +51,12 @@ public struct CheckpointInfo: Encodable, Equatable {
         format = checkpoint.format.rawValue
         wrapper = checkpoint.metadata["morph.wrapper"]
         form = checkpoint.metadata["morph.form"]
-        configuration = spec.name == "lama" ? LamaConfiguration(registryOptions: spec.options.mapValues(\.description))?.description : nil
-        architecture = spec.name
-        options = spec.options.mapValues(\.description)
-        registry = (try? RegistryConfiguration(spec: spec, file: path))?.description ?? "(not buildable: \(spec.description))"
-        scale = spec.scale
+        configuration = found.name == "lama" ? LamaConfiguration(registryOptions: found.textOptions)?.description : nil
+        architecture = found.name
+        options = found.textOptions
+        registry = (try? ModelLoader.requireSupportedNorm(found, file: path)) != nil ? found.description
+            : "(not buildable: \(found.description))"
+        scale = found.scale
         let loaded = checkpoint.normalized()
         parameters = loaded.valueCount
         let keys = checkpoint.tensors.map(\.0)
@@ -116,7 +117,9 @@ public enum CheckpointConverter {
         let loaded = try ModelLoader.load(input, arch: arch, options: options)
         // Write the model's own state dict: exactly the keys and order it loads, with stale stats dropped.
         let tensors = loaded.model.stateDict()
-        var metadata = loaded.configuration.spec(scale: loaded.traits.scale).metadata
+        var metadata = loaded.configuration.metadata
+        // The built network's own factor: a configuration named by `--arch` alone leaves it to the default.
+        metadata[ArchitectureConfiguration.MetadataKey.scale] = String(loaded.traits.scale)
         metadata["morph.source"] = input.lastPathComponent
         do {
             try SafeTensors.write(tensors, metadata: metadata, to: output)

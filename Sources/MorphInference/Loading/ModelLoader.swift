@@ -10,12 +10,12 @@ public final class LoadedModel {
     public let model: MorphModel
     /// The checkpoint it came from.
     public let file: URL
-    /// The registry configuration the network was built from.
-    public let configuration: RegistryConfiguration
+    /// The architecture the network was built from.
+    public let configuration: ArchitectureConfiguration
     /// The normalized state dict that was loaded (kept so copies of the model can be made for parallel jobs).
     let stateDict: [String: Tensor]
 
-    init(model: MorphModel, file: URL, configuration: RegistryConfiguration, stateDict: [String: Tensor]) {
+    init(model: MorphModel, file: URL, configuration: ArchitectureConfiguration, stateDict: [String: Tensor]) {
         self.model = model
         self.file = file
         self.configuration = configuration
@@ -27,60 +27,9 @@ public final class LoadedModel {
 
     /// A second, independent network with the same weights (for running files in parallel).
     public func copy() throws -> LoadedModel {
-        let fresh = try ArchitectureRegistry.build(configuration.name, options: configuration.options)
+        let fresh = try ArchitectureRegistry.build(configuration)
         try fresh.load(stateDict: stateDict)
         return LoadedModel(model: fresh, file: file, configuration: configuration, stateDict: stateDict)
-    }
-}
-
-/// An architecture registry name with string options, as `ArchitectureRegistry.build` takes them.
-public struct RegistryConfiguration: Equatable, CustomStringConvertible {
-    /// The registry name (`resnet_9blocks`, `rrdbnet`, …).
-    public var name: String
-    /// Option values by key.
-    public var options: [String: String]
-
-    /// Creates a configuration.
-    public init(name: String, options: [String: String] = [:]) {
-        self.name = name
-        self.options = options
-    }
-
-    public var description: String {
-        ([name] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
-    }
-
-    /// Maps a detected (or stored) architecture to the registry: detection's `resnet`, `unet` and `nlayer`
-    /// become `resnet_9blocks`, `unet_256` and `n_layers` with their block counts as options, `dropout`
-    /// becomes `use_dropout`, and the scale of the super-resolution nets becomes their `scale`/`upscale`.
-    /// - Throws: `PipelineError.model` for configurations the registry cannot build (affine instance norm).
-    public init(spec: ArchitectureSpec, file: String) throws {
-        var options: [String: String] = [:]
-        for (key, value) in spec.options { options[key] = value.description }
-        var name = spec.name
-        switch spec.name {
-        case "resnet":
-            name = "resnet_9blocks"
-            if let d = options.removeValue(forKey: "dropout") { options["use_dropout"] = d }
-        case "unet": name = "unet_256"
-        case "nlayer": name = "n_layers"
-        case "rrdbnet":
-            if options["scale"] == nil && options["upscale"] == nil { options["scale"] = String(spec.scale) }
-        case "srresnet", "srvgg":
-            if options["scale"] == nil && options["upscale"] == nil { options["upscale"] = String(spec.scale) }
-        default: break
-        }
-        if let norm = options["norm"], !NormKind.allCases.map(\.rawValue).contains(norm) {
-            throw PipelineError.model(file: file, "norm '\(norm)' (found in the checkpoint) is not supported; "
-                + "supported: \(NormKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self.init(name: name, options: options)
-    }
-
-    /// The configuration as typed `ArchitectureSpec` options with the model's scale, for `morph.*` metadata.
-    public func spec(scale: Int) -> ArchitectureSpec {
-        let values = options.mapValues(ArchitectureSpec.Value.init(parsing:))
-        return ArchitectureSpec(name: name, options: values, scale: scale)
     }
 }
 
@@ -106,27 +55,28 @@ public enum ModelLoader {
     public static func load(_ checkpoint: Checkpoint, file url: URL, arch: String? = nil,
                             options: [String: String] = [:]) throws -> LoadedModel {
         let file = url.path
-        var configuration: RegistryConfiguration
-        let spec: ArchitectureSpec
+        var configuration: ArchitectureConfiguration
         do {
             if let arch {
-                configuration = RegistryConfiguration(name: arch, options: [:])
-                spec = (try? checkpoint.architecture()) ?? ArchitectureSpec(name: arch)
-                if let detected = try? RegistryConfiguration(spec: spec, file: file), detected.name == arch {
-                    configuration = detected
+                // The caller's architecture, with the file's own options when the file is that architecture.
+                let found = try? checkpoint.architecture()
+                if let found, found.name == arch, (try? requireSupportedNorm(found, file: file)) != nil {
+                    configuration = found
+                } else {
+                    configuration = ArchitectureConfiguration(name: arch)
                 }
             } else {
-                spec = try checkpoint.architecture()
-                configuration = try RegistryConfiguration(spec: spec, file: file)
+                configuration = try checkpoint.architecture()
+                try requireSupportedNorm(configuration, file: file)
             }
         } catch let error as PipelineError {
             throw error
         } catch {
             throw PipelineError.model(file: file, PipelineError.cause(error, dropping: file))
         }
-        for (key, value) in options { configuration.options[key] = value }
+        for (key, value) in options { configuration.options[key] = .init(parsing: value) }
         let model: MorphModel
-        do { model = try ArchitectureRegistry.build(configuration.name, options: configuration.options) } catch {
+        do { model = try ArchitectureRegistry.build(configuration) } catch {
             throw PipelineError.model(file: file, "cannot build \(configuration): \(error)")
         }
         let (dict, _) = model.droppingStaleInstanceNormStatistics(checkpoint.stateDict)
@@ -134,6 +84,15 @@ public enum ModelLoader {
             throw PipelineError.model(file: file, "\(error) (architecture \(configuration))")
         }
         return LoadedModel(model: model, file: url, configuration: configuration, stateDict: dict)
+    }
+
+    /// Refuses a detected norm the registry cannot build (the affine instance norm some checkpoints use), naming it.
+    /// - Throws: `PipelineError.model`.
+    static func requireSupportedNorm(_ configuration: ArchitectureConfiguration, file: String) throws {
+        let supported = NormKind.allCases.map(\.rawValue)
+        guard let norm = configuration.string("norm"), !supported.contains(norm) else { return }
+        throw PipelineError.model(file: file, "norm '\(norm)' (found in the checkpoint) is not supported; "
+            + "supported: \(supported.joined(separator: ", "))")
     }
 
     /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`

@@ -215,55 +215,65 @@ def _shapes(module):
 
 
 def _arch_cases():
-    """(name, module, expected spec) for the detection fixtures."""
+    """(name, module, expected configuration) for the detection fixtures: the registry's name and option keys
+    (`ArchitectureRegistry` in Sources/MorphModels), an SR network's factor under its `scale`/`upscale` option."""
     return [
         ("resnet9_instance", ResnetGen(3, 3, 64, "instance", 9, False),
-         {"name": "resnet", "scale": 1, "options": {"n_blocks": 9, "ngf": 64, "input_nc": 3, "output_nc": 3,
-                                                     "norm": "instance", "dropout": False}}),
+         {"name": "resnet_9blocks", "scale": 1, "options": {"n_blocks": 9, "ngf": 64, "input_nc": 3, "output_nc": 3,
+                                                             "norm": "instance", "use_dropout": False}}),
         ("resnet6_batch_dropout", ResnetGen(3, 1, 8, "batch", 6, True),
-         {"name": "resnet", "scale": 1, "options": {"n_blocks": 6, "ngf": 8, "input_nc": 3, "output_nc": 1,
-                                                     "norm": "batch", "dropout": True}}),
+         {"name": "resnet_9blocks", "scale": 1, "options": {"n_blocks": 6, "ngf": 8, "input_nc": 3, "output_nc": 1,
+                                                             "norm": "batch", "use_dropout": True}}),
         ("resnet2_affine", ResnetGen(1, 3, 4, "instance-affine", 2, False),
-         {"name": "resnet", "scale": 1, "options": {"n_blocks": 2, "ngf": 4, "input_nc": 1, "output_nc": 3,
-                                                     "norm": "instance-affine", "dropout": False}}),
+         {"name": "resnet_9blocks", "scale": 1, "options": {"n_blocks": 2, "ngf": 4, "input_nc": 1, "output_nc": 3,
+                                                             "norm": "instance-affine", "use_dropout": False}}),
         ("unet256_batch", UnetGen(3, 3, 8, 64, "batch"),
-         {"name": "unet", "scale": 1, "options": {"num_downs": 8, "ngf": 64, "input_nc": 3, "output_nc": 3,
-                                                   "norm": "batch"}}),
+         {"name": "unet_256", "scale": 1, "options": {"num_downs": 8, "ngf": 64, "input_nc": 3, "output_nc": 3,
+                                                       "norm": "batch"}}),
         ("unet128_instance", UnetGen(1, 2, 7, 8, "instance"),
-         {"name": "unet", "scale": 1, "options": {"num_downs": 7, "ngf": 8, "input_nc": 1, "output_nc": 2,
-                                                   "norm": "instance"}}),
+         {"name": "unet_256", "scale": 1, "options": {"num_downs": 7, "ngf": 8, "input_nc": 1, "output_nc": 2,
+                                                       "norm": "instance"}}),
         ("nlayer3_batch", NLayerD(6, 64, 3, "batch"),
-         {"name": "nlayer", "scale": 1, "options": {"n_layers": 3, "ndf": 64, "input_nc": 6, "norm": "batch"}}),
+         {"name": "n_layers", "scale": 1, "options": {"n_layers": 3, "ndf": 64, "input_nc": 6, "norm": "batch"}}),
         ("pixel_instance", PixelD(3, 16, "instance"),
          {"name": "pixel", "scale": 1, "options": {"ndf": 16, "input_nc": 3, "norm": "instance"}}),
         ("rrdb23_x4", RRDBNet(3, 3, 64, 23, 32, 4),
          {"name": "rrdbnet", "scale": 4, "options": {"num_block": 23, "num_feat": 64, "num_grow_ch": 32,
-                                                      "num_in_ch": 3, "num_out_ch": 3}}),
+                                                      "num_in_ch": 3, "num_out_ch": 3, "scale": 4}}),
         ("rrdb6_x2", RRDBNet(3, 3, 16, 6, 8, 2),
          {"name": "rrdbnet", "scale": 2, "options": {"num_block": 6, "num_feat": 16, "num_grow_ch": 8,
-                                                      "num_in_ch": 3, "num_out_ch": 3}}),
+                                                      "num_in_ch": 3, "num_out_ch": 3, "scale": 2}}),
         ("rrdb2_x1", RRDBNet(3, 3, 8, 2, 4, 1),
          {"name": "rrdbnet", "scale": 1, "options": {"num_block": 2, "num_feat": 8, "num_grow_ch": 4,
-                                                      "num_in_ch": 3, "num_out_ch": 3}}),
+                                                      "num_in_ch": 3, "num_out_ch": 3, "scale": 1}}),
         ("srvgg32_x4", SRVGG(3, 3, 64, 32, 4),
          {"name": "srvgg", "scale": 4, "options": {"num_conv": 32, "num_feat": 64, "num_in_ch": 3,
-                                                    "num_out_ch": 3, "act_type": "prelu"}}),
+                                                    "num_out_ch": 3, "act_type": "prelu", "upscale": 4}}),
         ("srvgg16_x2", SRVGG(3, 3, 16, 16, 2),
          {"name": "srvgg", "scale": 2, "options": {"num_conv": 16, "num_feat": 16, "num_in_ch": 3,
-                                                    "num_out_ch": 3, "act_type": "prelu"}}),
+                                                    "num_out_ch": 3, "act_type": "prelu", "upscale": 2}}),
         ("msrresnet16_x4", MSRResNet(3, 3, 64, 16, 4),
          {"name": "srresnet", "scale": 4, "options": {"num_block": 16, "num_feat": 64, "num_in_ch": 3,
-                                                       "num_out_ch": 3}}),
+                                                       "num_out_ch": 3, "upscale": 4}}),
         ("msrresnet4_x3", MSRResNet(3, 3, 8, 4, 3),
          {"name": "srresnet", "scale": 3, "options": {"num_block": 4, "num_feat": 8, "num_in_ch": 3,
-                                                       "num_out_ch": 3}}),
+                                                       "num_out_ch": 3, "upscale": 3}}),
         ("trunk_esrgan_x4", TrunkESRGAN(8, 2, 4),
          {"name": "rrdbnet", "scale": 4, "options": {"num_block": 2, "num_feat": 8, "num_grow_ch": 4,
-                                                      "num_in_ch": 3, "num_out_ch": 3}}),
+                                                      "num_in_ch": 3, "num_out_ch": 3, "scale": 4}}),
         ("oldarch_esrgan_x4", OldArchESRGAN(8, 2, 4),
          {"name": "rrdbnet", "scale": 4, "options": {"num_block": 2, "num_feat": 8, "num_grow_ch": 4,
-                                                      "num_in_ch": 3, "num_out_ch": 3}}),
+                                                      "num_in_ch": 3, "num_out_ch": 3, "scale": 4}}),
     ]
+
+
+def write_archkeys(folder):
+    """Key lists of the reference architectures and what detection must name them, for detection."""
+    meta = {}
+    for name, module, spec in _arch_cases():
+        meta["shapes." + name] = json.dumps(_shapes(module))
+        meta["spec." + name] = json.dumps(spec)
+    save(folder, "ckpt_archkeys", {"dummy": torch.zeros(1)}, cases=json.dumps([c[0] for c in _arch_cases()]), **meta)
 
 
 def _pickle_str(s):
@@ -394,11 +404,7 @@ def generate(folder):
     save(folder, "ckpt_rounding", {"x": vals, "f16": vals.half().float(), "bf16": vals.bfloat16().float()})
 
     # --- key lists of the reference architectures, for detection
-    meta = {}
-    for name, module, spec in _arch_cases():
-        meta["shapes." + name] = json.dumps(_shapes(module))
-        meta["spec." + name] = json.dumps(spec)
-    save(folder, "ckpt_archkeys", {"dummy": torch.zeros(1)}, cases=json.dumps([c[0] for c in _arch_cases()]), **meta)
+    write_archkeys(folder)
 
     _write_malicious(folder)
     _write_corrupt(folder, os.path.join(folder, "ckpt_basic_zip.pth"), os.path.join(folder, "ckpt_basic_legacy.pth"))

@@ -1,9 +1,14 @@
 import Foundation
 
-/// A model architecture as Morph's registry names it: a name, its options and the upscale factor.
-public struct ArchitectureSpec: Equatable, CustomStringConvertible {
+/// One architecture as Morph describes it everywhere: a registry name (`resnet_9blocks`, `rrdbnet`, `n_layers`…)
+/// and its constructor options, by the registry's keys. Detection returns it, `ArchitectureRegistry` builds from it,
+/// training names its networks with it and checkpoints store it as `morph.*` metadata.
+///
+/// Super-resolution networks carry their factor as an option (`scale` for rrdbnet, `upscale` for srresnet and srvgg);
+/// `scale` reads it.
+public struct ArchitectureConfiguration: Equatable, Sendable, CustomStringConvertible {
     /// One option value: an integer, a string or a flag.
-    public enum Value: Equatable, CustomStringConvertible, Codable {
+    public enum Value: Equatable, Sendable, CustomStringConvertible, Codable {
         case int(Int), string(String), bool(Bool)
 
         /// An option given as text: an integer, `true` / `false`, or else a string.
@@ -40,18 +45,31 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
         }
     }
 
-    /// The architecture name: `resnet`, `unet`, `rrdbnet`, `srvgg`, `srresnet`, `nlayer`, `pixel`.
-    public var name: String
-    /// Constructor options (e.g. `n_blocks`, `ngf`, `norm`).
-    public var options: [String: Value]
-    /// The output/input size ratio (1 for image-to-image translators and discriminators).
-    public var scale: Int
+    /// The option keys that hold a super-resolution network's factor.
+    public static let scaleKeys = ["scale", "upscale"]
 
-    /// Creates a spec.
-    public init(name: String, options: [String: Value] = [:], scale: Int = 1) {
+    /// The registry name.
+    public var name: String
+    /// Constructor options by the registry's keys (`n_blocks`, `ngf`, `norm`…); absent ones take the registry default.
+    public var options: [String: Value]
+
+    /// Creates a configuration.
+    public init(name: String, options: [String: Value] = [:]) {
         self.name = name
         self.options = options
-        self.scale = scale
+    }
+
+    /// Creates a configuration from options given as text (the CLI's `--option key=value`, recipes).
+    public init(name: String, parsing options: [String: String]) {
+        self.init(name: name, options: options.mapValues(Value.init(parsing:)))
+    }
+
+    /// The options as text, as the registry parses them.
+    public var textOptions: [String: String] { options.mapValues(\.description) }
+
+    /// The output/input size ratio: the `scale` or `upscale` option, else 1 (translators, discriminators, inpainters).
+    public var scale: Int {
+        Self.scaleKeys.lazy.compactMap { self.int($0) }.first ?? 1
     }
 
     /// An integer option, if present.
@@ -72,9 +90,9 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// `name key=value …`, keys sorted.
     public var description: String {
-        let opts = options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        return "\(name) ×\(scale) \(opts)"
+        ([name] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
     }
 
     // MARK: Safetensors metadata
@@ -89,7 +107,7 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
         public static let scale = "morph.scale"
     }
 
-    /// The spec as safetensors metadata (`morph.arch`, `morph.options` JSON, `morph.scale`).
+    /// The configuration as safetensors metadata (`morph.arch`, `morph.options` JSON with sorted keys, `morph.scale`).
     public var metadata: [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -98,7 +116,9 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
                 MetadataKey.scale: String(scale)]
     }
 
-    /// Reads a spec back from metadata; nil when `morph.arch` is absent.
+    /// Reads a configuration back from metadata; nil when `morph.arch` is absent. A `morph.scale` above 1 with no
+    /// factor among the options (files that stored it only there) becomes the `scale` option, which every
+    /// super-resolution network accepts.
     /// - Throws: `CheckpointError.malformed` when `morph.options` or `morph.scale` is unreadable.
     public init?(metadata: [String: String], file: String = "") throws {
         guard let name = metadata[MetadataKey.arch] else { return nil }
@@ -108,13 +128,12 @@ public struct ArchitectureSpec: Equatable, CustomStringConvertible {
                 throw CheckpointError.malformed(file: file, reason: "morph.options is not a JSON object of numbers, strings and flags")
             }
         }
-        var scale = 1
         if let text = metadata[MetadataKey.scale] {
             guard let s = Int(text), s >= 1, s <= 16 else {
                 throw CheckpointError.malformed(file: file, reason: "morph.scale '\(text)' is not an integer from 1 to 16")
             }
-            scale = s
+            if s > 1, !Self.scaleKeys.contains(where: { options[$0] != nil }) { options["scale"] = .int(s) }
         }
-        self.init(name: name, options: options, scale: scale)
+        self.init(name: name, options: options)
     }
 }
