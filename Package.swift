@@ -62,7 +62,7 @@ let package = Package(
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
         ]),
         .target(name: "MorphServe", dependencies: [
-            "MorphImage", "MorphModels", "MorphInference",
+            "MorphSupport", "MorphImage", "MorphModels", "MorphInference",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

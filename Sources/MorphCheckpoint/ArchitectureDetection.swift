@@ -131,14 +131,20 @@ public enum ArchitectureDetection {
 
     // MARK: BasicSR
 
+    /// The number of BasicSR blocks `body.0`, `body.1`, … (`what` they are, for the error when they are not consecutive).
+    static func bodyBlocks(_ shapes: [String: [Int]], _ arch: String, _ what: String) throws -> Int {
+        let blocks = indices(shapes, prefix: "body.")
+        guard blocks == Array(0..<blocks.count) else {
+            throw fail(arch, "blocks body.\(blocks)", "consecutive \(what) from body.0")
+        }
+        return blocks.count
+    }
+
     static func rrdbnet(_ shapes: [String: [Int]]) throws -> ArchitectureConfiguration {
         let first = try conv(shapes, "conv_first.weight", "rrdbnet")
         let last = try conv(shapes, "conv_last.weight", "rrdbnet")
         let grow = try conv(shapes, "body.0.rdb1.conv1.weight", "rrdbnet")
-        let blocks = indices(shapes, prefix: "body.")
-        guard blocks == Array(0..<blocks.count) else {
-            throw fail("rrdbnet", "blocks body.\(blocks)", "consecutive RRDB blocks from body.0")
-        }
+        let blocks = try bodyBlocks(shapes, "rrdbnet", "RRDB blocks")
         let outChannels = last[0]
         let ratio = first[1] / max(outChannels, 1)
         let scale: Int
@@ -152,7 +158,7 @@ public enum ArchitectureDetection {
         }
         _ = try conv(shapes, "conv_up2.weight", "rrdbnet")
         return ArchitectureConfiguration(name: "rrdbnet", options: [
-            "num_block": .int(blocks.count), "num_feat": .int(first[0]), "num_grow_ch": .int(grow[0]),
+            "num_block": .int(blocks), "num_feat": .int(first[0]), "num_grow_ch": .int(grow[0]),
             "num_in_ch": .int(outChannels), "num_out_ch": .int(outChannels), "scale": .int(scale),
         ])
     }
@@ -183,10 +189,7 @@ public enum ArchitectureDetection {
         let first = try conv(shapes, "conv_first.weight", "srresnet")
         let last = try conv(shapes, "conv_last.weight", "srresnet")
         let up1 = try conv(shapes, "upconv1.weight", "srresnet")
-        let blocks = indices(shapes, prefix: "body.")
-        guard blocks == Array(0..<blocks.count) else {
-            throw fail("srresnet", "blocks body.\(blocks)", "consecutive residual blocks from body.0")
-        }
+        let blocks = try bodyBlocks(shapes, "srresnet", "residual blocks")
         let feat = first[0]
         let scale: Int
         if shapes["upconv2.weight"] != nil {
@@ -199,7 +202,7 @@ public enum ArchitectureDetection {
             throw fail("srresnet", "upconv1 with \(up1[0]) outputs for \(feat) features", "4× (×2) or 9× (×3) the features, or upconv2 (×4)")
         }
         return ArchitectureConfiguration(name: "srresnet", options: [
-            "num_block": .int(blocks.count), "num_feat": .int(feat), "num_in_ch": .int(first[1]),
+            "num_block": .int(blocks), "num_feat": .int(feat), "num_in_ch": .int(first[1]),
             "num_out_ch": .int(last[0]), "upscale": .int(scale),
         ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MorphSupport
 
 /// A folder that requests may name files in, and nothing outside it: names are relative paths of plain
 /// components (no `..`, no `.`, no leading `/`, no empty part, no NUL or backslash), and the resolved path, with
@@ -12,7 +13,7 @@ public struct ConfinedFolder: Sendable {
     /// A confined view of `root`.
     public init(_ root: URL) {
         self.root = root.standardizedFileURL
-        resolvedRoot = ConfinedFolder.realPath(self.root.path) ?? self.root.path
+        resolvedRoot = FileSystem.realPath(self.root.path) ?? self.root.path
     }
 
     /// Whether `name` has the shape of a relative name: 1…512 bytes of plain components separated by `/`.
@@ -32,7 +33,7 @@ public struct ConfinedFolder: Sendable {
             throw ServeError.badRequest("'\(name)' is not a plain name inside the folder (no '..', '/' prefix or empty parts)")
         }
         let joined = root.appendingPathComponent(name).path
-        guard let real = ConfinedFolder.realPath(joined) else { throw ServeError.notFound("no '\(name)'") }
+        guard let real = FileSystem.realPath(joined) else { throw ServeError.notFound("no '\(name)'") }
         guard contains(real) else { throw ServeError.badRequest("'\(name)' leads outside the folder (symlink)") }
         return URL(fileURLWithPath: real)
     }
@@ -51,7 +52,7 @@ public struct ConfinedFolder: Sendable {
         for case let url as URL in enumerator {
             guard names.count < limit else { break }
             guard extensions.contains(url.pathExtension.lowercased()),
-                  let real = ConfinedFolder.realPath(url.path), contains(real) else { continue }
+                  let real = FileSystem.realPath(url.path), contains(real) else { continue }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: real, isDirectory: &isDir), !isDir.boolValue else { continue }
             let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
@@ -66,17 +67,10 @@ public struct ConfinedFolder: Sendable {
     public func subfolders() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         return names.filter { name in
-            guard !name.hasPrefix("."), let real = ConfinedFolder.realPath(root.appendingPathComponent(name).path),
+            guard !name.hasPrefix("."), let real = FileSystem.realPath(root.appendingPathComponent(name).path),
                   contains(real) else { return false }
             var isDir: ObjCBool = false
             return FileManager.default.fileExists(atPath: real, isDirectory: &isDir) && isDir.boolValue
         }.sorted()
-    }
-
-    /// `realpath(3)` of `path`, or nil when it does not exist.
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

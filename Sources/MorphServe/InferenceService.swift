@@ -1,6 +1,7 @@
 import Foundation
 import MorphImage
 import MorphInference
+import MorphSupport
 
 /// Runs one uploaded image (and mask) through a named model: checks the upload, the model's kind and the limits,
 /// waits for the model's turn in the queue, runs `morph translate|upscale|inpaint` as a child process in a fresh
@@ -111,7 +112,7 @@ public final class InferenceService: Sendable {
             ?? lines.last ?? "no output"
         var text = pick
         for (url, replacement) in paths {
-            for path in [url.path, ConfinedFolder.realPath(url.path) ?? url.path] {
+            for path in [url.path, FileSystem.realPath(url.path) ?? url.path] {
                 text = text.replacingOccurrences(of: replacement.isEmpty ? path + "/" : path, with: replacement)
             }
         }

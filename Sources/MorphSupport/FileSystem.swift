@@ -24,16 +24,18 @@ public enum FileSystem {
     /// The absolute path with symlinks resolved in the existing part (the folder for a new file).
     public static func resolved(_ path: String) -> String {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        if let real = realpath(url.path, nil) {
-            defer { free(real) }
-            return String(cString: real)
-        }
-        let dir = url.deletingLastPathComponent().path
-        if let real = realpath(dir, nil) {
-            defer { free(real) }
-            return URL(fileURLWithPath: String(cString: real)).appendingPathComponent(url.lastPathComponent).path
+        if let real = realPath(url.path) { return real }
+        if let real = realPath(url.deletingLastPathComponent().path) {
+            return URL(fileURLWithPath: real).appendingPathComponent(url.lastPathComponent).path
         }
         return url.path
+    }
+
+    /// `realpath(3)` of `path`: absolute, every symlink resolved; nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     /// A fresh hidden temporary path next to `dest`, with `dest`'s extension (or `suffix`).

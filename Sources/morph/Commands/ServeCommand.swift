@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MorphServe
+import MorphSupport
 
 /// `morph serve`: the local web app (inpaint, upscale and translate, training runs) and its HTTP API.
 struct ServeCommand: ParsableCommand {
@@ -76,10 +77,7 @@ struct ServeCommand: ParsableCommand {
 
     /// This executable's own path (child jobs run it).
     static func executable() -> URL {
-        if let resolved = realpath("/proc/self/exe", nil) {
-            defer { free(resolved) }
-            return URL(fileURLWithPath: String(cString: resolved))
-        }
+        if let resolved = FileSystem.realPath("/proc/self/exe") { return URL(fileURLWithPath: resolved) }
         return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     }
 
