@@ -119,7 +119,8 @@ public struct TranslationTrainOptions: Codable, Equatable, Sendable {
             throw TrainError.badOption(option: "crop-size", value: "\(cropSize)", "is larger than --load-size \(loadSize)")
         }
         if netG.isUnet {
-            let downs = numDowns ?? (netG == .unet_256 ? 8 : 7)
+            // The registry's own default when --num-downs is not given (8 for unet_256, 7 for unet_128).
+            let downs = (try? ArchitectureRegistry.resolved(generatorArchitecture))?.int("num_downs") ?? numDowns ?? 8
             let multiple = 1 << downs
             if preprocess != .none, cropSize % multiple != 0 || cropSize < multiple {
                 throw TrainError.badOption(option: "crop-size", value: "\(cropSize)",

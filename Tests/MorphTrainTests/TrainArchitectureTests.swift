@@ -41,6 +41,23 @@ final class TrainArchitectureTests: XCTestCase {
         }
     }
 
+    /// A U-Net's crop must be a multiple of 2^num_downs, its registry default when --num-downs is not given.
+    func testUNetCropFollowsTheRegistryDownsamplings() throws {
+        var t = TranslationTrainOptions(paired: true)
+        t.netG = .unet_128
+        t.loadSize = 128
+        t.cropSize = 128
+        XCTAssertNoThrow(try t.validate())
+        t.cropSize = 64
+        XCTAssertThrowsError(try t.validate()) { XCTAssertTrue("\($0)".contains("unet_128 needs a multiple of 128"), "\($0)") }
+        t.numDowns = 6
+        XCTAssertNoThrow(try t.validate())
+        t.netG = .unet_256
+        t.numDowns = nil
+        t.cropSize = 128
+        XCTAssertThrowsError(try t.validate()) { XCTAssertTrue("\($0)".contains("unet_256 needs a multiple of 256"), "\($0)") }
+    }
+
     func testEverySRChoiceIsARegistryArchitectureAtItsScale() {
         for arch in SRArch.allCases {
             for scale in [1, 2, 3, 4] {
