@@ -120,7 +120,7 @@ public enum ModelLoader {
 
     /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`
     /// (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints (directly or in its
-    /// `checkpoints/`), the `latest_` ones first, the name of a built-in model (`BuiltinModels`), or the name of a
+    /// `checkpoints/`), the `latest_` ones first, a LaMa folder (`models/best.ckpt`), the name of a built-in model (`BuiltinModels`), or the name of a
     /// downloaded catalogue model (`ModelCatalogue`, found in `ModelStore.standard()`).
     /// - Throws: `PipelineError.model` when nothing suitable exists; a name that is neither a file nor a
     ///   built-in gets the list of built-ins.
@@ -134,6 +134,9 @@ public enum ModelLoader {
             throw PipelineError.model(file: path, "no such checkpoint file or folder")
         }
         guard isDir.boolValue else { return url }
+        // A LaMa model folder as its README unpacks it (`big-lama/`: config.yaml and models/best.ckpt).
+        let lama = url.appendingPathComponent("models/best.ckpt")
+        if FileManager.default.fileExists(atPath: lama.path) { return lama }
         let nested = url.appendingPathComponent("checkpoints")
         if FileManager.default.fileExists(atPath: nested.appendingPathComponent("latest").path) { url = nested }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
