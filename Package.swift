@@ -49,6 +49,7 @@ let package = Package(
         ], swiftSettings: fastMath),
         .target(name: "MorphInference", dependencies: [
             "MorphSupport", "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: fastMath),
         .target(name: "MorphOptions", dependencies: [
             "MorphSupport", "MorphNN", "MorphModels", "MorphImage", "MorphTrain", "MorphInference",
@@ -86,6 +87,7 @@ let package = Package(
         ]),
         .testTarget(name: "MorphInferenceTests", dependencies: [
             "MorphTensor", "MorphNN", "MorphCheckpoint", "MorphModels", "MorphImage", "MorphInference", "TestSupport",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "MorphRecipesTests", dependencies: [
             "MorphCheckpoint", "MorphModels", "MorphImage", "MorphTrain", "MorphInference", "MorphOptions", "MorphRecipes",

@@ -265,25 +265,8 @@ public enum RecipeParser {
         }
     }
 
-    /// " (did you mean 'x'?)" for a near miss, or "".
+    /// " (did you mean 'x'?)" for a near miss (the spelling rule the command line uses too), or "".
     static func suggestion(_ word: String, _ candidates: Set<String>) -> String {
-        let best = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-        guard let (name, distance) = best, distance <= 2 else { return "" }
-        return " (did you mean '\(name)'?)"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        var row = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(y.count, 1) where !y.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return y.isEmpty ? x.count : row[y.count]
+        Spelling.nearest(word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 }

@@ -43,7 +43,8 @@ final class ModelDownloadTests: XCTestCase {
         XCTAssertTrue(Set(names).isDisjoint(with: BuiltinModels.names))
         for entry in ModelCatalogue.all {
             XCTAssertTrue(entry.url.hasPrefix("https://github.com/xinntao/Real-ESRGAN/releases/download/")
-                          || entry.url.hasPrefix("http://efrosgans.eecs.berkeley.edu/"), entry.url)
+                          || entry.url.hasPrefix("http://efrosgans.eecs.berkeley.edu/")
+                          || entry.url.hasPrefix("https://huggingface.co/smartywu/big-lama/"), entry.url)
             if let sum = entry.sha256 { XCTAssertTrue(sum.count == 64 && sum.allSatisfy(\.isHexDigit), entry.name) }
             if let companion = entry.companion { XCTAssertNotNil(ModelCatalogue.entry(named: companion)) }
         }

@@ -59,15 +59,23 @@ public struct CatalogueDownload {
         let url = source(for: entry)
         log("\(entry.name): downloading \(url.absoluteString)")
         let bar = ByteProgress(label: entry.name, interactive: interactive)
-        let digest = try ModelDownloader(progress: bar.update).download(url, to: file, sha256: sha256 ?? entry.sha256)
+        // An archive is downloaded under its own name, its checkpoint taken out, and the archive removed.
+        let download = entry.archiveMember == nil ? file : store.folder.appendingPathComponent(url.lastPathComponent)
+        let digest = try ModelDownloader(progress: bar.update).download(url, to: download, sha256: sha256 ?? entry.sha256)
         bar.finish()
+        if let member = entry.archiveMember {
+            defer { try? FileManager.default.removeItem(at: download) }
+            try ArchiveMember.extract(member, from: download, to: file)
+        }
         do { _ = try ModelLoader.load(file) } catch {
             try? FileManager.default.removeItem(at: file)
             throw PipelineError.model(file: url.absoluteString, "downloaded, but Morph cannot load it: "
                 + PipelineError.cause(error, dropping: file.path) + " (removed)")
         }
         let check = (sha256 ?? entry.sha256) != nil ? "matches the published SHA-256" : "no SHA-256 published; computed"
-        log("\(entry.name): saved \(file.path) (sha256 \(digest), \(check))")
+        let from = entry.archiveMember.map { ", \($0) of \(url.lastPathComponent)" } ?? ""
+        let of = entry.archiveMember == nil ? "" : " of the archive"
+        log("\(entry.name): saved \(file.path)\(from) (sha256\(of) \(digest), \(check))")
         return file
     }
 }

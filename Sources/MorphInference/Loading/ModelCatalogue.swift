@@ -1,7 +1,7 @@
 import Foundation
 
 /// The public models Morph runs unchanged, with where their authors publish them: the CycleGAN and pix2pix zoo
-/// of pytorch-CycleGAN-and-pix2pix, ESRGAN and the Real-ESRGAN family. `morph models` lists them,
+/// of pytorch-CycleGAN-and-pix2pix, ESRGAN and the Real-ESRGAN family, and Big-LaMa. `morph models` lists them,
 /// `morph models download NAME` fetches one into the models folder (`ModelStore`), and `--model NAME` then finds it.
 ///
 /// The URLs are the ones the authors' own download scripts and model-zoo pages use. None of these projects
@@ -26,9 +26,14 @@ public enum ModelCatalogue {
         public let summary: String
         /// Another catalogue entry some option needs (realesr-general-x4v3's `-wdn` weights for `--denoise-strength`).
         public let companion: String?
+        /// When `url` names a zip archive: the checkpoint inside it (matched at the end of the member's path), which
+        /// is all that is kept; nil when `url` is the checkpoint itself.
+        public internal(set) var archiveMember: String? = nil
 
-        /// The file name in the models folder: `<name>.pth`.
-        public var fileName: String { name + ".pth" }
+        /// The file name in the models folder: `<name>.pth`, or `<name>.<extension of the archive member>`.
+        public var fileName: String {
+            name + "." + (archiveMember.map { URL(fileURLWithPath: $0).pathExtension } ?? "pth")
+        }
     }
 
     /// The CycleGAN zoo (resnet_9blocks generators, instance norm), one file per direction.
@@ -87,13 +92,20 @@ public enum ModelCatalogue {
         ]
     }()
 
-    /// Every entry, in listing order.
-    public static let all: [Entry] = cycleGAN + pix2pix + superResolution
+    /// Big-LaMa, as LaMa's README (github.com/advimman/lama) tells to get it: a zip on Hugging Face holding the
+    /// PyTorch Lightning checkpoint `big-lama/models/best.ckpt` and its training config; only the checkpoint is kept.
+    static let inpainting: [Entry] = [
+        Entry(name: "big-lama", task: "inpaint", architecture: "lama (Big-LaMa: ngf 64, 18 FFC blocks)", scale: 1,
+              url: "https://huggingface.co/smartywu/big-lama/resolve/main/big-lama.zip", sha256: nil,
+              summary: "LaMa's best model (Places2), for large holes", companion: nil, archiveMember: "models/best.ckpt"),
+    ]
 
-    /// The entry called `name`; a trailing `.pth` is ignored, as Real-ESRGAN's `-n` does.
+    /// Every entry, in listing order.
+    public static let all: [Entry] = cycleGAN + pix2pix + superResolution + inpainting
+
+    /// The entry called `name`; its file name works too (a trailing `.pth`, as Real-ESRGAN's `-n` takes).
     public static func entry(named name: String) -> Entry? {
-        let stem = name.hasSuffix(".pth") ? String(name.dropLast(4)) : name
-        return all.first { $0.name == stem }
+        all.first { $0.name == name || $0.fileName == name }
     }
 }
 

@@ -75,6 +75,7 @@ public enum ModelLoader {
             throw PipelineError.model(file: file, PipelineError.cause(error, dropping: file))
         }
         for (key, value) in options { configuration.options[key] = .init(parsing: value) }
+        try checkWeightsFitBudget(configuration, file: url)
         let model: MorphModel
         do { model = try ArchitectureRegistry.build(configuration) } catch {
             throw PipelineError.model(file: file, "cannot build \(configuration): \(error)")
@@ -84,6 +85,28 @@ public enum ModelLoader {
             throw PipelineError.model(file: file, "\(error) (architecture \(configuration))")
         }
         return LoadedModel(model: model, file: url, configuration: configuration, stateDict: dict)
+    }
+
+    /// Refuses, before anything is allocated, a configuration (from the file's `morph.*` metadata or from the
+    /// caller's overrides) whose weights would exceed the file's load budget (`LoadBudget`): a tiny file must
+    /// not make Morph build a multi-gigabyte network. Skipped when the file's size cannot be read.
+    /// - Throws: `PipelineError.model` naming the file.
+    static func checkWeightsFitBudget(_ configuration: ArchitectureConfiguration, file url: URL) throws {
+        let file = url.path
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int else { return }
+        let count: Int, budget: LoadBudget
+        do {
+            count = try ArchitectureRegistry.parameterCount(configuration)
+            budget = try LoadBudget.forFile(file, size: size)
+        } catch {
+            throw PipelineError.model(file: file, "cannot build \(configuration): \(PipelineError.cause(error, dropping: file))")
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        guard overflow || bytes > budget.limit else { return }
+        let mib = { (n: Int) in n == Int.max ? "unlimited" : "\(n >> 20) MiB" }
+        throw PipelineError.model(file: file, "architecture \(configuration) needs \(count) parameters "
+            + "(\(overflow ? "over 8 EiB" : mib(bytes))), over the load budget of \(mib(budget.limit)) for this \(size)-byte file; "
+            + "set \(LoadBudget.environmentVariable) to allow it")
     }
 
     /// Refuses a detected norm the registry cannot build (the affine instance norm some checkpoints use), naming it.
@@ -97,7 +120,7 @@ public enum ModelLoader {
 
     /// Resolves `--model`: a checkpoint file, a training run folder holding `*net_G_A` / `*net_G_B`
     /// (CycleGAN, picked by `direction`) or `*net_G` (pix2pix, sr, inpaint) checkpoints (directly or in its
-    /// `checkpoints/`), the `latest_` ones first, the name of a built-in model (`BuiltinModels`), or the name of a
+    /// `checkpoints/`), the `latest_` ones first, a LaMa folder (`models/best.ckpt`), the name of a built-in model (`BuiltinModels`), or the name of a
     /// downloaded catalogue model (`ModelCatalogue`, found in `ModelStore.standard()`).
     /// - Throws: `PipelineError.model` when nothing suitable exists; a name that is neither a file nor a
     ///   built-in gets the list of built-ins.
@@ -111,6 +134,9 @@ public enum ModelLoader {
             throw PipelineError.model(file: path, "no such checkpoint file or folder")
         }
         guard isDir.boolValue else { return url }
+        // A LaMa model folder as its README unpacks it (`big-lama/`: config.yaml and models/best.ckpt).
+        let lama = url.appendingPathComponent("models/best.ckpt")
+        if FileManager.default.fileExists(atPath: lama.path) { return lama }
         let nested = url.appendingPathComponent("checkpoints")
         if FileManager.default.fileExists(atPath: nested.appendingPathComponent("latest").path) { url = nested }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()

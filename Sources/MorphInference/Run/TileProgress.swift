@@ -1,8 +1,9 @@
 import Foundation
 
 /// Progress within one image: tiles done out of the total (every pass over the tiles counts, so global norm
-/// statistics show too), rate and ETA. Nothing shows for images done within `quiet` seconds; after that a
-/// redrawn bar on a terminal, plain lines about every 10% (at most once a second) otherwise.
+/// statistics show too), rate and ETA. Nothing shows for images done within `quiet` seconds (by default 1, or
+/// `$MORPH_PROGRESS_AFTER`); after that a redrawn bar on a terminal, plain lines about every 10% (at most once a
+/// second) otherwise.
 public final class TileProgress {
     private let label: String
     private let isTTY: Bool
@@ -17,9 +18,16 @@ public final class TileProgress {
     private var lastFraction = 0.0
     private var drew = false
 
+    /// Seconds an image runs before its progress shows: `$MORPH_PROGRESS_AFTER` (0: at once) when it is a number
+    /// ≥ 0, otherwise 1.
+    public static func quietSeconds(environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+        guard let text = environment["MORPH_PROGRESS_AFTER"], let seconds = Double(text), seconds >= 0 else { return 1 }
+        return seconds
+    }
+
     /// A display for the image `label`. `interactive` defaults to whether stderr is a terminal.
     /// `interval` is the least time between two plain lines.
-    public init(label: String, interactive: Bool? = nil, quiet: TimeInterval = 1, interval: TimeInterval = 1,
+    public init(label: String, interactive: Bool? = nil, quiet: TimeInterval = TileProgress.quietSeconds(), interval: TimeInterval = 1,
                 write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.label = label
         isTTY = interactive ?? (isatty(STDERR_FILENO) == 1)
