@@ -1,5 +1,6 @@
 import Foundation
 @testable import MorphCheckpoint
+import MorphModels
 import MorphTensor
 
 /// Harnesses for the checkpoint readers. Every load runs under a `LoadBudget` like the real one
@@ -75,8 +76,14 @@ enum CheckpointHarnesses {
             guard let key = parts.first else { continue }
             shapes.append((String(key), parts.dropFirst().prefix(8).compactMap { Int($0) }))
         }
-        _ = try? ArchitectureConfiguration(metadata: metadata)
+        // The configuration a file's metadata names, and the size check a loader makes before building it: hostile
+        // names and option values must end in an error, never a trap.
+        if let configuration = try? ArchitectureConfiguration(metadata: metadata) {
+            _ = try? ArchitectureRegistry.parameterCount(configuration)
+        }
         let normalized = KeyRemap.normalize(shapes)
-        _ = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a }))
+        if let detected = try? ArchitectureDetection.detect(shapes: Dictionary(normalized, uniquingKeysWith: { a, _ in a })) {
+            _ = try? ArchitectureRegistry.parameterCount(detected)
+        }
     }
 }

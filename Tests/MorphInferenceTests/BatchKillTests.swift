@@ -21,26 +21,6 @@ final class BatchKillTests: XCTestCase {
         }
     }
 
-    /// Starts `morph arguments`, waits until `out` holds `atLeast` visible files, then SIGKILLs it.
-    /// Returns false when the run ended by itself first.
-    func startAndKill(_ arguments: [String], out: URL, atLeast: Int) throws -> Bool {
-        let process = Process()
-        process.executableURL = MorphBinary.url
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var waited = 0
-        while process.isRunning, visible(out).count < atLeast, waited < 30_000 {
-            usleep(1_000)
-            waited += 1
-        }
-        let killed = process.isRunning
-        if killed { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return killed
-    }
-
     /// Visible (not hidden) files in `folder`.
     func visible(_ folder: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
@@ -71,7 +51,7 @@ final class BatchKillTests: XCTestCase {
         let input = dir.appendingPathComponent("in"), out = dir.appendingPathComponent("out")
         try makeInputs(input)
         let command = ["upscale", input.path, "-o", out.path, "--model", PipelineFixtures.url("cli_srvgg_x4.pth").path, "--jobs", "1"]
-        let killed = try startAndKill(command, out: out, atLeast: 3)
+        let killed = try MorphBinary.startAndKill(command) { visible(out).count >= 3 }.killed
         assertWholeImages(out)
         let before = modificationDates(out)
         if killed { XCTAssertLessThan(before.count, count, "the kill came after the batch ended") }
@@ -94,7 +74,7 @@ final class BatchKillTests: XCTestCase {
         input: in
         output: out
         """.write(to: recipe, atomically: true, encoding: .utf8)
-        let killed = try startAndKill(["run", recipe.path], out: out, atLeast: 3)
+        let killed = try MorphBinary.startAndKill(["run", recipe.path]) { visible(out).count >= 3 }.killed
         assertWholeImages(out)
         let before = modificationDates(out)
         if killed { XCTAssertLessThan(before.count, count) }

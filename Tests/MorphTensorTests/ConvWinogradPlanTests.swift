@@ -37,27 +37,9 @@ final class ConvWinogradPlanTests: XCTestCase {
             Parallel.setWorkers(workers)
             for (n, cin, cout, h, w, pad, tileCap, channelCap, groupCap) in cases {
                 let label = "\(workers) workers n\(n) \(cin)→\(cout) \(h)×\(w) p\(pad) caps \(tileCap)/\(channelCap)/\(groupCap)"
-                let x = Tensor.normal([n, cin, h, w], rng: &rng)
-                let weight = Tensor.normal([cout, cin, 3, 3], std: 0.3, rng: &rng)
-                let bias = Tensor.normal([cout], rng: &rng)
-                let geo = try Tensor.geometry("test", channels: cin, height: h, width: w, kernel: (3, 3), stride: 1, padding: pad,
-                                              dilation: 1)
-                let reference = Tensor(zeros: [n, cout, geo.outH, geo.outW], zeroed: false)
-                Tensor.convForward(input: x, weight: weight, geometry: geo, output: reference, bias: bias, algorithm: .im2col)
-                let fast = Tensor(zeros: reference.shape)
-                Winograd.correlate(src: x.data, batch: n, channels: cin, height: h, width: w, pad: pad, weight: weight.data,
-                                   outChannels: cout, transposed: false, bias: UnsafePointer(bias.data), dst: fast.data,
-                                   outH: geo.outH, outW: geo.outW, maxBlockTiles: tileCap, maxChannelBlock: channelCap,
-                                   maxGroupTiles: groupCap)
-                assertClose(fast, shape: reference.shape, reference.values, atol: 1e-4, "\(label) forward")
-
-                let g = Tensor.normal(reference.shape, rng: &rng)
-                let gradReference = Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: n, algorithm: .im2col)
-                let gradFast = Tensor(zeros: x.shape)
-                Winograd.correlate(src: g.data, batch: n, channels: cout, height: geo.outH, width: geo.outW, pad: 2 - pad,
-                                   weight: weight.data, outChannels: cin, transposed: true, dst: gradFast.data, outH: h, outW: w,
-                                   maxBlockTiles: tileCap, maxChannelBlock: channelCap, maxGroupTiles: groupCap)
-                assertClose(gradFast, shape: x.shape, gradReference.values, atol: 1e-4, "\(label) input gradient")
+                try WinogradComparison.assertMatchesIm2col(
+                    batch: n, cin: cin, cout: cout, height: h, width: w, padding: pad, hasBias: true,
+                    caps: .init(tiles: tileCap, channels: channelCap, group: groupCap), rng: &rng, label: label)
             }
         }
     }

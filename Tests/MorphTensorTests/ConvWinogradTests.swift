@@ -49,25 +49,8 @@ final class ConvWinogradTests: XCTestCase {
         var rng = SeededRNG(seed: 21)
         for (n, cin, cout, h, w, pad, hasBias, cap) in cases {
             let label = "n\(n) \(cin)→\(cout) \(h)×\(w) p\(pad) cap \(cap)"
-            let x = Tensor.normal([n, cin, h, w], rng: &rng)
-            let weight = Tensor.normal([cout, cin, 3, 3], std: 0.3, rng: &rng)
-            let bias = hasBias ? Tensor.normal([cout], rng: &rng) : nil
-            let geo = try Tensor.geometry("test", channels: cin, height: h, width: w, kernel: (3, 3), stride: 1, padding: pad, dilation: 1)
-            let reference = Tensor(zeros: [n, cout, geo.outH, geo.outW], zeroed: false)
-            Tensor.convForward(input: x, weight: weight, geometry: geo, output: reference, bias: bias, algorithm: .im2col)
-            let fast = Tensor(zeros: reference.shape)
-            Winograd.correlate(src: x.data, batch: n, channels: cin, height: h, width: w, pad: pad, weight: weight.data,
-                               outChannels: cout, transposed: false, bias: bias.map { UnsafePointer($0.data) }, dst: fast.data,
-                               outH: geo.outH, outW: geo.outW, maxBlockTiles: cap)
-            assertClose(fast, shape: reference.shape, reference.values, atol: 1e-4, "\(label) forward")
-
-            let g = Tensor.normal(reference.shape, rng: &rng)
-            let gradReference = Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: n, algorithm: .im2col)
-            let gradFast = Tensor(zeros: x.shape)
-            Winograd.correlate(src: g.data, batch: n, channels: cout, height: geo.outH, width: geo.outW, pad: 2 - pad,
-                               weight: weight.data, outChannels: cin, transposed: true, dst: gradFast.data, outH: h, outW: w,
-                               maxBlockTiles: cap)
-            assertClose(gradFast, shape: x.shape, gradReference.values, atol: 1e-4, "\(label) input gradient")
+            try WinogradComparison.assertMatchesIm2col(batch: n, cin: cin, cout: cout, height: h, width: w, padding: pad,
+                                                       hasBias: hasBias, caps: .init(tiles: cap), rng: &rng, label: label)
         }
     }
 

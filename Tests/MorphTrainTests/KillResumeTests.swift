@@ -46,29 +46,13 @@ final class KillResumeTests: XCTestCase {
         for kill in 0..<5 {
             let arguments = kill == 0 ? ["train", command, "--data", data.path, "--out", runURL.path, "--display-freq", "1"] + options + limit
                                       : ["train", command, "--out", runURL.path, "--resume"] + limit
-            let process = Process()
-            process.executableURL = MorphBinary.url
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Wait for the run to exist (or end), then a random moment within the next ~0.6 s.
-            var waited = 0
-            while process.isRunning, !FileManager.default.fileExists(atPath: run.config.path), waited < 3000 {
-                usleep(2_000)
-                waited += 1
-            }
-            // Then until the log reaches a random iteration still ahead (so the kill lands mid-run however fast the
-            // machine is), and a random few milliseconds more: during a step, a checkpoint write or a report write.
+            // Kill once the run exists and its log reaches a random iteration still ahead (so the kill lands mid-run
+            // however fast the machine is), plus a random few milliseconds: during a step, a checkpoint write or a
+            // report write.
             let target = lastCheckpoint + 1 + Int(rng.next() % UInt64(max(1, steps - lastCheckpoint - 3)))
-            while process.isRunning, Self.loggedSteps(run) < target, waited < 30_000 {
-                usleep(1_000)
-                waited += 1
+            let (process, killed) = try MorphBinary.startAndKill(arguments, extraMicroseconds: UInt32(rng.next() % 20_000)) {
+                FileManager.default.fileExists(atPath: run.config.path) && Self.loggedSteps(run) >= target
             }
-            usleep(UInt32(Int(rng.next() % 20_000)))
-            let killed = process.isRunning
-            if killed { Foundation.kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
             if !killed { XCTAssertEqual(process.terminationStatus, 0, "run \(kill) ended early but not cleanly") }
             let checkpoint = try checkRunFolder(run, label: "\(command) kill \(kill)")
             XCTAssertGreaterThanOrEqual(checkpoint, lastCheckpoint, "a kill lost a completed checkpoint")

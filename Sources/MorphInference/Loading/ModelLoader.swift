@@ -75,6 +75,7 @@ public enum ModelLoader {
             throw PipelineError.model(file: file, PipelineError.cause(error, dropping: file))
         }
         for (key, value) in options { configuration.options[key] = .init(parsing: value) }
+        try checkWeightsFitBudget(configuration, file: url)
         let model: MorphModel
         do { model = try ArchitectureRegistry.build(configuration) } catch {
             throw PipelineError.model(file: file, "cannot build \(configuration): \(error)")
@@ -84,6 +85,28 @@ public enum ModelLoader {
             throw PipelineError.model(file: file, "\(error) (architecture \(configuration))")
         }
         return LoadedModel(model: model, file: url, configuration: configuration, stateDict: dict)
+    }
+
+    /// Refuses, before anything is allocated, a configuration (from the file's `morph.*` metadata or from the
+    /// caller's overrides) whose weights would exceed the file's load budget (`LoadBudget`): a tiny file must
+    /// not make Morph build a multi-gigabyte network. Skipped when the file's size cannot be read.
+    /// - Throws: `PipelineError.model` naming the file.
+    static func checkWeightsFitBudget(_ configuration: ArchitectureConfiguration, file url: URL) throws {
+        let file = url.path
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int else { return }
+        let count: Int, budget: LoadBudget
+        do {
+            count = try ArchitectureRegistry.parameterCount(configuration)
+            budget = try LoadBudget.forFile(file, size: size)
+        } catch {
+            throw PipelineError.model(file: file, "cannot build \(configuration): \(PipelineError.cause(error, dropping: file))")
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        guard overflow || bytes > budget.limit else { return }
+        let mib = { (n: Int) in n == Int.max ? "unlimited" : "\(n >> 20) MiB" }
+        throw PipelineError.model(file: file, "architecture \(configuration) needs \(count) parameters "
+            + "(\(overflow ? "over 8 EiB" : mib(bytes))), over the load budget of \(mib(budget.limit)) for this \(size)-byte file; "
+            + "set \(LoadBudget.environmentVariable) to allow it")
     }
 
     /// Refuses a detected norm the registry cannot build (the affine instance norm some checkpoints use), naming it.

@@ -2,6 +2,7 @@
 impossible or huge. They are written by hand (no torch needed) into Fixtures/hostile/; the tests
 expect a clean one-line error for each, never a crash, and the fuzz harnesses use them as seeds.
 """
+import json
 import os
 import struct
 import zipfile
@@ -132,6 +133,13 @@ def generate(folder):
     _safetensors(p("huge_numbers.safetensors"),
                  '{"w":{"dtype":"F32","shape":[1e300,-5],"data_offsets":[0,18446744073709551615]}}', four)
     _safetensors(p("deep_header.safetensors"), '{"a":' + "[" * 5000 + "]" * 5000 + "}", b"")
+    # A tiny file whose morph.* metadata names a gigantic architecture (RRDBNet, 4096 features x 512 blocks,
+    # ~800 G parameters): refused from the options before the network is built.
+    huge_arch = json.dumps({"morph.arch": "rrdbnet", "morph.options": '{"num_block":512,"num_feat":4096}',
+                            "morph.scale": "4"})
+    _safetensors(p("huge_architecture.safetensors"),
+                 '{"__metadata__":' + huge_arch + ',"conv_first.weight":{"dtype":"F32","shape":[1],'
+                 '"data_offsets":[0,4]}}', four[:4])
     # 7. A recipe nested 10,000 levels deep.
     with open(p("deep_recipe.yaml"), "w") as f:
         f.write("task: upscale\nmodel: x\noptions: " + "[" * 10000 + "]" * 10000 + "\n")
