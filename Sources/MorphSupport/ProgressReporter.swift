@@ -63,17 +63,21 @@ public final class ProgressReporter {
         FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
     }
 
-    /// The text of one progress line: label, bar, count, rate, ETA.
+    /// The text of one progress line: label, bar, count, rate, ETA. Rate and ETA are left out until some item took
+    /// work (all skipped or failed so far: there is nothing to measure).
     func line(now: Date, status: String) -> String {
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done - initial - passed) / elapsed : 0
-        let remaining = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let rateText = rate >= 1 ? String(format: "%.1f %@/s", rate, unit) : String(format: "%.1f s/%@", rate > 0 ? 1 / rate : 0, String(unit.dropLast()))
-        var text = "\(label) \(bar) \(done)/\(total) \(rateText) ETA \(ProgressReporter.format(seconds: remaining))"
+        var text = "\(label) \(bar) \(done)/\(total)"
+        if rate > 0 {
+            let rateText = rate >= 1 ? String(format: "%.1f", rate) + " \(unit)/s"
+                                     : String(format: "%.1f", 1 / rate) + " s/\(unit.dropLast())"
+            text += " \(rateText) ETA \(ProgressReporter.format(seconds: Double(total - done) / rate))"
+        }
         if !status.isEmpty { text += " " + status }
         return text
     }

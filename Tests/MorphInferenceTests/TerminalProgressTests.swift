@@ -86,4 +86,17 @@ final class TerminalProgressTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.contains(" tiles ") && $0.contains(" ETA ") }, "\(lines)")
         XCTAssertTrue(result.err.contains("upscale ████████████████████████ 1/1 "), result.err)
     }
+
+    /// A batch whose files are all skipped (or all fail) has no rate to show.
+    func testABatchOfSkippedFilesShowsNoRate() throws {
+        let folder = try PipelineFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["upscale", Self.repository.appendingPathComponent("samples/photos/chelsea.png").path, "-o", folder.path,
+                         "--model", "morph-sr-x4", "--skip-existing"]
+        XCTAssertEqual(try MorphBinary.run(arguments).code, 0)
+        let again = try MorphBinary.run(arguments)
+        XCTAssertEqual(again.code, 0, again.err)
+        XCTAssertTrue(again.err.contains("upscale ████████████████████████ 1/1 skipped chelsea.png\n"), again.err)
+        XCTAssertFalse(again.err.contains("/s") || again.err.contains("s/") || again.err.contains("(null)"), again.err)
+    }
 }

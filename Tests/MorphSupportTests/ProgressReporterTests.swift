@@ -40,4 +40,17 @@ final class ProgressReporterSkipTests: XCTestCase {
         let line = reporter.line(now: Date().addingTimeInterval(2), status: "")
         XCTAssertTrue(line.contains(" 10/10 2.0 s/file "), line)
     }
+
+    /// Nothing but skipped or failed files: no rate to show (it printed "0.0 s/(null)": a bare 0 went to
+    /// String(format:) as an Int).
+    func testOnlySkippedFilesShowNoRate() {
+        let reporter = ProgressReporter(total: 2, label: "upscale", interactive: false)
+        reporter.advance(by: 2, skipped: true)
+        let line = reporter.line(now: Date().addingTimeInterval(1), status: "b.png")
+        XCTAssertEqual(line, "upscale ████████████████████████ 2/2 b.png")
+        let slow = ProgressReporter(total: 4, label: "train", unit: "steps", interactive: false)
+        slow.advance()
+        XCTAssertTrue(slow.line(now: Date().addingTimeInterval(4), status: "").hasSuffix(" 1/4 4.0 s/step ETA 0:12"),
+                      slow.line(now: Date().addingTimeInterval(4), status: ""))
+    }
 }

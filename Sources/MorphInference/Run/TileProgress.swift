@@ -78,7 +78,8 @@ public final class TileProgress {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 24 - filled)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
-        let rateText = rate >= 1 ? String(format: "%.1f tiles/s", rate) : String(format: "%.1f s/tile", rate > 0 ? 1 / rate : 0)
+        let seconds: Double = rate > 0 ? 1 / rate : 0
+        let rateText = rate >= 1 ? String(format: "%.1f tiles/s", rate) : String(format: "%.1f s/tile", seconds)
         return "\(label) \(bar) tiles \(done)/\(total) \(rateText) ETA \(ByteProgress.clock(left))"
     }
 }
