@@ -82,9 +82,14 @@ final class TrainArchitectureTests: XCTestCase {
     }
 
     func testInpaintNetworksAreRegistryArchitectures() {
-        var o = InpaintTrainOptions()
-        o.cnum = 4
-        assertBuilds(o.generatorArchitecture, "inpaint generator")
-        assertBuilds(o.discriminatorArchitecture(numFeat: 4), "inpaint discriminator")
+        for g in InpaintGeneratorArch.allCases {
+            var o = InpaintTrainOptions()
+            o.netG = g
+            o.cnum = 4
+            if g == .ffc { o.ngf = 4; o.nBlocks = 1 }
+            assertBuilds(o.generatorArchitecture, "inpaint --net-g \(g.rawValue)")
+        }
+        XCTAssertEqual(InpaintTrainOptions().generatorArchitecture.name, "gated_inpaint")
+        assertBuilds(InpaintTrainOptions().discriminatorArchitecture(numFeat: 4), "inpaint discriminator")
     }
 }
