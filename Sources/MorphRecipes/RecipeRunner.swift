@@ -191,18 +191,12 @@ public struct RecipeRunner {
             }
             return summary
         }
-        let loaded: LoadedModel
-        if case let .upscale(o) = image, let strength = o.denoiseStrength {
-            loaded = try DenoiseStrength.load(modelURL, strength: strength, arch: image.model.architecture.arch,
-                                              options: image.model.architecture.dictionary)
-        } else {
-            loaded = try ModelLoader.load(modelURL, arch: image.model.architecture.arch,
-                                          options: image.model.architecture.dictionary)
-        }
-        guard loaded.traits.role == .generator else {
-            throw PipelineError.model(file: modelURL.path, "is a \(loaded.configuration.name) discriminator, not a generator")
-        }
-        if let purpose = ModelPurpose(rawValue: step.task.rawValue) { try ModelPurpose.require(purpose, of: loaded) }
+        var denoiseStrength: Double?
+        if case let .upscale(o) = image { denoiseStrength = o.denoiseStrength }
+        let loaded = try ModelLoader.loadGenerator(modelURL, for: ModelPurpose(rawValue: step.task.rawValue),
+                                                   arch: image.model.architecture.arch,
+                                                   options: image.model.architecture.dictionary,
+                                                   denoiseStrength: denoiseStrength)
         var runOptions = image.runOptions
         runOptions.interactive = options.interactive
         let tiles = try TileExactness(runOptions.inference, traits: loaded.traits, exact: runOptions.tileExact)

@@ -42,12 +42,8 @@ public struct ImageCommandRunner {
     public func prepare() throws -> (jobs: [BatchJob], model: LoadedModel) {
         let jobs = try JobPlanner.plan(inputs: inputs, output: output, format: options.format, suffix: options.suffix)
         let url = try ModelLoader.resolve(model, direction: direction)
-        let loaded = try denoiseStrength.map { try DenoiseStrength.load(url, strength: $0, arch: arch, options: architectureOptions) }
-            ?? ModelLoader.load(url, arch: arch, options: architectureOptions)
-        guard loaded.traits.role == .generator else {
-            throw PipelineError.model(file: url.path, "is a \(loaded.configuration.name) discriminator, not a generator")
-        }
-        try ModelPurpose.require(task.purpose, of: loaded)
+        let loaded = try ModelLoader.loadGenerator(url, for: task.purpose, arch: arch, options: architectureOptions,
+                                                   denoiseStrength: denoiseStrength)
         return (jobs, loaded)
     }
 

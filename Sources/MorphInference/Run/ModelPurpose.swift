@@ -36,3 +36,20 @@ public enum ModelPurpose: String, Sendable {
             + "not for morph \(command.rawValue); run it with morph \(purpose.rawValue)")
     }
 }
+
+extension ModelLoader {
+    /// Loads the generator an image command (or recipe step) runs: `url` with the caller's `arch` / `options`
+    /// overrides, interpolated with its companion at `denoiseStrength` when one is given (`DenoiseStrength`), and
+    /// refused when it is a discriminator or is made for another command than `purpose`.
+    /// - Throws: `PipelineError.model` naming the file (exit code 2, before any file runs).
+    public static func loadGenerator(_ url: URL, for purpose: ModelPurpose?, arch: String? = nil,
+                                     options: [String: String] = [:], denoiseStrength: Double? = nil) throws -> LoadedModel {
+        let loaded = try denoiseStrength.map { try DenoiseStrength.load(url, strength: $0, arch: arch, options: options) }
+            ?? load(url, arch: arch, options: options)
+        guard loaded.traits.role == .generator else {
+            throw PipelineError.model(file: url.path, "is a \(loaded.configuration.name) discriminator, not a generator")
+        }
+        if let purpose { try ModelPurpose.require(purpose, of: loaded) }
+        return loaded
+    }
+}
