@@ -10,7 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FUZZ_BUILD:-.build/fuzz}
+# SwiftPM's `--sanitize fuzzer` does not give library targets libFuzzer's coverage instrumentation (their objects
+# came out with ASan only, so the fuzzer saw nothing but the harness code): ask for it explicitly.
 swift build -c release --build-path "$BUILD" --sanitize fuzzer --sanitize address \
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
     -Xswiftc -enable-testing --target MorphRecipes >&2
 REL="$BUILD/release"
 # The object files of every library target built above (not tests, plugins or the CLI).
@@ -18,12 +21,13 @@ mapfile -t OBJECTS < <(find "$REL"/ -path '*.build/*.o' \
     | grep -v -E '/(morph|TestSupport|[A-Za-z]+Tests|GenerateManual|GenerateDoccReference)\.build/' | sort)
 # Clang module maps of the C targets (SwiftPM writes one per C target, or the target ships its own).
 MODULE_FLAGS=()
-for map in $(find "$REL"/ -maxdepth 2 -name module.modulemap) $(find .build/checkouts -name module.modulemap) \
+# Only this build's own checkouts, and only their Sources (a package's benchmarks and tests may define modules of
+# the same name).
+for map in $(find "$REL"/ -maxdepth 2 -name module.modulemap) $(find "$BUILD"/checkouts -path '*/Sources/*' -not -path '*/Benchmarks/*' -not -path '*/Tests/*' -name module.modulemap) \
            Modules/*/module.modulemap Modules/*/include/module.modulemap; do
     [ -f "$map" ] && MODULE_FLAGS+=(-Xcc "-fmodule-map-file=$map")
 done
-for map in $(find "$BUILD"/checkouts -path "*/Sources/*/module.modulemap" 2>/dev/null); do MODULE_FLAGS+=(-Xcc "-fmodule-map-file=$map"); done
-for inc in $(find .build/checkouts -path '*/Sources/*/include' -type d 2>/dev/null); do MODULE_FLAGS+=(-Xcc "-I$inc"); done
+for inc in $(find "$BUILD"/checkouts -path '*/Sources/*/include' -type d 2>/dev/null); do MODULE_FLAGS+=(-Xcc "-I$inc"); done
 # The functions of the unlinked C libraries, each aborting with its name.
 nm "${OBJECTS[@]}" 2>/dev/null | awk '$1 == "U" { sub(/@.*/, "", $2); print $2 }' | sort -u > "$BUILD/undefined.txt"
 nm --defined-only "${OBJECTS[@]}" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$BUILD/defined.txt"
