@@ -40,12 +40,18 @@ extension ArchitectureDetection {
 extension KeyRemap {
     /// Keeps only the LaMa generator of a checkpoint that holds more: the `generator.` half of a LaMa
     /// Lightning checkpoint (dropping `discriminator.*` and loss-network keys), or the module tree of a
-    /// TorchScript wrapper, with the prefix in front of `model.1.ffc.convl2l.weight` stripped.
+    /// TorchScript wrapper, with the prefix in front of `model.1.ffc.convl2l.weight` stripped. Of several prefixes
+    /// (a file holding weights and, say, their gradients) the one with the most keys wins: the full state dict.
     public static func selectLamaGenerator<T>(_ entries: [(String, T)]) -> [(String, T)] {
         let marker = ArchitectureDetection.lamaMarker
-        guard !entries.contains(where: { $0.0 == marker }),
-              let key = entries.first(where: { $0.0.hasSuffix("." + marker) })?.0 else { return entries }
-        let prefix = String(key.dropLast(marker.count))
+        guard !entries.contains(where: { $0.0 == marker }) else { return entries }
+        let prefixes = entries.filter { $0.0.hasSuffix("." + marker) }.map { String($0.0.dropLast(marker.count)) }
+        var best: (prefix: String, count: Int)?
+        for prefix in prefixes {
+            let count = entries.reduce(0) { $0 + ($1.0.hasPrefix(prefix) ? 1 : 0) }
+            if count > (best?.count ?? 0) { best = (prefix, count) }
+        }
+        guard let prefix = best?.prefix else { return entries }
         return entries.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
     }
 }

@@ -119,7 +119,9 @@ extension ArchitectureRegistry {
                 cin = cout
             }
         case "lama":
-            n.add(try lamaParameterCount(o))
+            n.add(try lamaParameterCount(o, inputNC: try o.int("input_nc"), outputNC: try o.int("output_nc")))
+        case "ffc_inpaint":
+            n.add(try lamaParameterCount(o, inputNC: 4, outputNC: 3))
         default:
             throw ModelError.invalidConfiguration(architecture: name, "no parameter-count formula for this architecture")
         }
@@ -132,7 +134,7 @@ extension ArchitectureRegistry {
         try parameterCount(ArchitectureConfiguration(name: name, parsing: options))
     }
 
-    private static func lamaParameterCount(_ o: ArchitectureOptions) throws -> Int {
+    private static func lamaParameterCount(_ o: ArchitectureOptions, inputNC: Int, outputNC: Int) throws -> Int {
         let (ngf, downs) = (try o.int("ngf"), try o.int("n_downsampling"))
         let ratio = Double(o.all["ratio"] ?? "") ?? 0.75
         let lfu = try o.bool("enable_lfu")
@@ -151,7 +153,7 @@ extension ArchitectureRegistry {
             if rout != 1 { n.add(2 * outL) }
             if rout != 0 { n.add(2 * outG) }
         }
-        ffc(try o.int("input_nc"), ngf, 7, 0, 0, lfu: false)
+        ffc(inputNC, ngf, 7, 0, 0, lfu: false)
         for i in 0..<downs { ffc(channels(i), channels(i + 1), 3, 0, i == downs - 1 ? ratio : 0, lfu: false) }
         let dim = channels(downs)
         for _ in 0..<(try o.int("n_blocks")) { for _ in 0..<2 { ffc(dim, dim, 3, ratio, ratio, lfu: lfu) } }
@@ -160,7 +162,7 @@ extension ArchitectureRegistry {
             let outC = min(1024, (ngf << level) / 2)
             n.conv(channels(level), outC, 3, bias: true); n.add(2 * outC)
         }
-        n.conv(ngf, try o.int("output_nc"), 7, bias: true)
+        n.conv(ngf, outputNC, 7, bias: true)
         return n.total
     }
 }

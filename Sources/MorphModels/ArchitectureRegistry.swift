@@ -85,6 +85,14 @@ public enum ArchitectureRegistry {
                                       sigmoidOutput: o.all["add_out_act"] != "tanh")
             return try FFCResNetGenerator(c, rng: &rng)
         },
+        Architecture(name: "ffc_inpaint", summary: "Morph's Fourier-convolution inpainting generator (a small LaMa refining a pull–push fill)",
+                     options: [OptionSpec("ngf", "16", .int(2...1024)), OptionSpec("n_downsampling", "2", .int(0...6)),
+                               OptionSpec("n_blocks", "6", .int(0...64)),
+                               OptionSpec("ratio", "0.75", .choice(["0", "0.25", "0.5", "0.75"])),
+                               OptionSpec("enable_lfu", "false", .bool)]) { o, rng in
+            try FFCInpaintGenerator(ngf: o.int("ngf"), nDownsampling: o.int("n_downsampling"), nBlocks: o.int("n_blocks"),
+                                    ratio: Double(o.all["ratio"] ?? "") ?? 0.75, enableLFU: o.bool("enable_lfu"), rng: &rng)
+        },
     ]
 
     /// The known names, in listing order.

@@ -19,3 +19,4 @@ extension SRGANType: ExpressibleByArgument {}
 extension SRDegradationKind: ExpressibleByArgument {}
 extension SRDiscriminatorKind: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
+extension InpaintGeneratorArch: ExpressibleByArgument {}

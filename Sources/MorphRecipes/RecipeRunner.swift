@@ -219,7 +219,9 @@ public struct RecipeRunner {
     /// The generator a train step builds, in a few words (`resnet_6blocks ngf 16`, `srvgg ×4`, `gated_inpaint cnum 16`).
     static func generatorSummary(_ options: TrainOptions) -> String {
         if let sr = options.sr { return "\(sr.generatorArchitecture.name) ×\(sr.scale)" }
-        if let inpaint = options.inpaint { return "gated_inpaint cnum \(inpaint.cnum)" }
+        if let inpaint = options.inpaint {
+            return inpaint.generator == .ffc ? inpaint.generatorArchitecture.description : "gated_inpaint cnum \(inpaint.cnum)"
+        }
         guard let t = options.translation else { return options.model.rawValue }
         return "\(t.netG.rawValue) ngf \(t.ngf)"
     }

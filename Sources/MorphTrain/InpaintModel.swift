@@ -5,8 +5,9 @@ import MorphNN
 import MorphTensor
 
 /// Inpainting training: the gated-convolution generator (`gated_inpaint`, Yu et al., "Free-Form Image
-/// Inpainting with Gated Convolution", ICCV 2019) against an SN-PatchGAN (`sn_patch`) with the hinge loss.
-/// Images are `[N, 3, H, W]` in [−1, 1]; masks `[N, 1, H, W]` with 1 = hole.
+/// Inpainting with Gated Convolution", ICCV 2019) or the Fourier-convolution one (`ffc_inpaint`, a small LaMa;
+/// `--net-g ffc`) against an SN-PatchGAN (`sn_patch`) with the hinge loss. Both take the same input and refine a
+/// pull–push fill. Images are `[N, 3, H, W]` in [−1, 1]; masks `[N, 1, H, W]` with 1 = hole.
 ///
 /// One step: output = G(`GatedInpaintGenerator.makeInput(image, mask)`); composite = output·mask + image·(1 − mask).
 /// With D frozen, G loss = λ_L1·(mean |output − image| over the hole pixels) + λ_gan·(−mean(D(concat(composite,
@@ -99,6 +100,9 @@ public final class InpaintModel: TrainableModel {
     /// The mean L1 distance inside the holes (on the [−1, 1] scale) of G's output on the fixed monitoring crops.
     public func evaluate() throws -> [String: Float] {
         guard !monitor.isEmpty else { return [:] }
+        // Eval mode: batch norm (the FFC generator's) uses and keeps its running statistics, as inference does.
+        g.eval()
+        defer { g.train() }
         let values = try monitor.map { try InpaintModel.holeL1(g, image: $0.image, mask: $0.mask) }
         return ["hole_l1": values.reduce(0, +) / Float(values.count)]
     }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import MorphCheckpoint
+import MorphImage
 import MorphInference
 import TestSupport
 
@@ -65,5 +66,60 @@ final class TrainSREndToEndTests: XCTestCase {
         XCTAssertTrue(report.contains("alt=\"composite\""))
         let loaded = try ModelLoader.load(try ModelLoader.resolve(run.path))
         XCTAssertEqual(loaded.configuration.name, "gated_inpaint")
+    }
+
+    /// `--net-g ffc`: a tiny FFC run trains, checkpoints, resumes from its checkpoint and inpaints with the run folder.
+    func testTrainFFCInpaintResumesAndInpaints() throws {
+        let dir = try PipelineFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PipelineFixtures.url("photos/chelsea_crop.png"), to: data.appendingPathComponent("cat.png"))
+        let run = dir.appendingPathComponent("run")
+        let train = try PipelineFixtures.runMorph(["train", "inpaint", "--data", data.path, "--out", run.path, "--net-g", "ffc",
+                                                   "--ngf", "4", "--n-blocks", "1", "--crop-size", "32", "--batch-size", "2",
+                                                   "--lambda-gan", "0", "--crops-per-epoch", "4", "--max-steps", "3",
+                                                   "--display-freq", "3"])
+        XCTAssertEqual(train.code, 0, train.err)
+        let file = try ModelLoader.resolve(run.path)
+        let first = try ModelLoader.load(file)
+        XCTAssertEqual(first.configuration.name, "ffc_inpaint")
+        XCTAssertEqual(first.configuration.options["ngf"], .int(4))
+        XCTAssertEqual(first.configuration.options["n_blocks"], .int(1))
+        let config = try String(contentsOf: run.appendingPathComponent("config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"net_g\" : \"ffc\""), config)
+
+        let resume = try PipelineFixtures.runMorph(["train", "inpaint", "--out", run.path, "--resume", "--max-steps", "5"])
+        XCTAssertEqual(resume.code, 0, resume.err)
+        let log = try String(contentsOf: run.appendingPathComponent("log.csv"), encoding: .utf8)
+        XCTAssertEqual(log.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",")[0]) }.max(), 5, log)
+        let second = try ModelLoader.load(try ModelLoader.resolve(run.path))
+        XCTAssertEqual(second.configuration.name, "ffc_inpaint")
+        let before = Dictionary(uniqueKeysWithValues: first.model.stateDict().map { ($0.0, $0.1.values) })
+        XCTAssertTrue(second.model.stateDict().contains { before[$0.0] != $0.1.values }, "two more steps changed the weights")
+
+        // The run folder inpaints: pixels outside the hole are the input's, the hole is filled.
+        let image = PipelineFixtures.url("photos/chelsea_crop.png")
+        let source = try PipelineFixtures.samples(image)
+        var mask = [UInt8](repeating: 0, count: source.width * source.height)
+        for y in 10..<30 { for x in 12..<40 { mask[y * source.width + x] = 255 } }
+        let maskURL = dir.appendingPathComponent("mask.png")
+        let maskImage = try mask.withUnsafeBytes {
+            try VipsImage.fromSamples($0, width: source.width, height: source.height, bands: 1, bitDepth: 8)
+        }
+        try ImageWriter.save(maskImage, to: maskURL)
+        let out = dir.appendingPathComponent("filled.png")
+        let inpaint = try PipelineFixtures.runMorph(["inpaint", image.path, "--mask", maskURL.path, "-o", out.path, "--model", run.path])
+        XCTAssertEqual(inpaint.code, 0, inpaint.err)
+        let result = try PipelineFixtures.samples(out)
+        XCTAssertEqual([result.width, result.height, result.bands], [source.width, source.height, source.bands])
+        var changed = 0
+        for i in 0..<(source.width * source.height) {
+            for b in 0..<source.bands where result.values[i * source.bands + b] != source.values[i * source.bands + b] {
+                XCTAssertEqual(mask[i], 255, "pixel \(i) outside the hole changed")
+                changed += 1
+            }
+        }
+        XCTAssertGreaterThan(changed, 0)
     }
 }

@@ -93,6 +93,8 @@ final class ModelParityTests: XCTestCase {
     func testGatedInpaintGenerator() throws { try check("gated_inpaint") }
     func testGatedInpaintGeneratorBatch2() throws { try check("gated_inpaint_batch2") }
     func testSNPatchDiscriminator() throws { try check("sn_patch") }
+    /// Morph's small LaMa on the pull–push input, batch 2, train mode (batch statistics, Fourier units' too) then eval.
+    func testFFCInpaintGenerator() throws { try check("ffc_inpaint") }
 
     /// Every `models_*` fixture on disk has a test above.
     func testEveryFixtureIsCovered() {
@@ -102,7 +104,7 @@ final class ModelParityTests: XCTestCase {
             "nlayer_none4", "pixel_batch", "pixel_instance", "srresnet_x4", "srresnet_x3", "srresnet_x2",
             "vgg_discriminator", "rrdbnet_x4", "rrdbnet_x2", "rrdbnet_x1", "srvgg_prelu_x4", "srvgg_lrelu_x2",
             "srvgg_relu_x3", "unet_discriminator_sn", "unet_discriminator_sn_noskip", "default_keys",
-            "gated_inpaint", "gated_inpaint_batch2", "sn_patch",
+            "gated_inpaint", "gated_inpaint_batch2", "sn_patch", "ffc_inpaint",
         ]
         let onDisk = Set(Fixture.names(prefix: "models_").map { String($0.dropFirst("models_".count)) })
         XCTAssertFalse(onDisk.isEmpty)

@@ -28,6 +28,7 @@ final class ParameterCountTests: XCTestCase {
                  ["ngf": "8", "n_blocks": "1", "enable_lfu": "true", "ratio": "0.5", "n_downsampling": "2"],
                  ["ngf": "4", "ratio": "0.25", "n_blocks": "1", "add_out_act": "tanh", "output_nc": "1"],
                  ["n_blocks": "1"]],
+        "ffc_inpaint": [[:], ["ngf": "8", "n_blocks": "1", "enable_lfu": "true", "ratio": "0.5", "n_downsampling": "3"]],
     ]
 
     func testFormulaMatchesBuiltModelForEveryArchitecture() throws {

@@ -111,5 +111,13 @@ final class InpaintCompositeTests: XCTestCase {
         for y in 3..<11 { for x in 5..<19 { mask.data[y * 24 + x] = 1 } }
         let input = try GatedInpaintGenerator.makeInput(image: image, mask: mask)
         XCTAssertEqual(try model(input).values, Array(input.values[0..<(3 * 16 * 24)]))
+        // The FFC generator too (its LaMa's output convolution starts at zero, and tanh(0) = 0), in both modes.
+        let ffc = try ArchitectureRegistry.build("ffc_inpaint", options: ["ngf": "4", "n_blocks": "1"], seed: 3)
+        XCTAssertEqual(ffc.traits.sizeMultiple, 4)
+        XCTAssertNil(ffc.traits.receptiveFieldRadius, "the spectral transforms see the whole image")
+        XCTAssertEqual(try ffc(input).values, Array(input.values[0..<(3 * 16 * 24)]))
+        ffc.eval()
+        XCTAssertEqual(try ffc(input).values, Array(input.values[0..<(3 * 16 * 24)]))
+        XCTAssertThrowsError(try ffc(try input.slice(dim: 3, 0..<22)), "width not a multiple of 4")
     }
 }

@@ -9,6 +9,7 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(ArchitectureRegistry.names, [
             "resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128", "basic", "n_layers", "pixel",
             "srresnet", "rrdbnet", "srvgg", "unet_discriminator_sn", "vgg_discriminator", "gated_inpaint", "sn_patch", "lama",
+            "ffc_inpaint",
         ])
         for arch in ArchitectureRegistry.architectures {
             XCTAssertFalse(arch.summary.isEmpty, arch.name)

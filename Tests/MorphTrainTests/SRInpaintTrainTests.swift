@@ -82,6 +82,23 @@ final class SRInpaintTrainTests: XCTestCase {
         }
     }
 
+    /// `--net-g ffc`: the same step with the small LaMa generator in train mode (its batch norms, the Fourier units'
+    /// included, normalise by the batch and update their running statistics, which the fixture checks too).
+    func testInpaintFFCStepMatchesPyTorch() throws {
+        let fx = try Fixture.load("train_inpaint_ffc_step")
+        var o = TrainOptions(model: .inpaint)
+        o.ndf = 4
+        var inpaint = InpaintTrainOptions()
+        inpaint.cropSize = 32
+        inpaint.netG = .ffc; inpaint.ngf = 4; inpaint.nBlocks = 1; inpaint.discriminatorLayers = 3
+        o.inpaint = inpaint
+        let model = try InpaintModel(options: o)
+        XCTAssertEqual(model.networks[0].architecture.name, "ffc_inpaint")
+        try StepParity.check(model, fx, lossNames: ["G_L1", "G_GAN", "D_real", "D_fake"], lr: o.lr) {
+            try model.step(image: try fx.copy("image"), mask: try fx.copy("mask"))
+        }
+    }
+
     /// Writes the photo's top 128 rows as `a_train.png` and its bottom 64 rows as `b_heldout.png`
     /// (the last image in sorted order is held out by the crop datasets).
     private func photoFolder(_ root: URL) throws -> (train: URL, heldOut: URL) {

@@ -2,11 +2,11 @@ import Foundation
 import MorphModels
 import MorphTensor
 
-/// How an inpainting network takes its input and gives its output: Morph's gated generator (image in
-/// [−1, 1], tanh output) or LaMa (image in [0, 1] with the holes zeroed, concatenated with the mask, padded
+/// How an inpainting network takes its input and gives its output: Morph's generators (pull–push fill of the
+/// image in [−1, 1] and the mask in, RGB in [−1, 1] out) or LaMa (image in [0, 1] with the holes zeroed, concatenated with the mask, padded
 /// to a multiple of 8 by mirroring, sigmoid output). Callers hand images in [0, 1] and get RGB in [0, 1].
 public enum InpaintNetwork: Sendable {
-    /// Morph's `GatedInpaintGenerator`.
+    /// Morph's own generators, `GatedInpaintGenerator` and `FFCInpaintGenerator` (pull–push fill + mask in, RGB out).
     case gated
     /// LaMa's `FFCResNetGenerator`, padded to `multiple`.
     case lama(multiple: Int)

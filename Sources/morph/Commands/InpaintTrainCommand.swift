@@ -5,8 +5,9 @@ import MorphOptions
 struct InpaintTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inpaint",
-        abstract: "Train the gated-convolution inpainting generator against an SN-PatchGAN on random holes.",
-        discussion: "G refines a pull–push fill of each hole. G loss: λL1·(mean L1 inside the holes) "
+        abstract: "Train an inpainting generator (gated convolutions, or --net-g ffc) against an SN-PatchGAN on random holes.",
+        discussion: "G refines a pull–push fill of each hole (--net-g ffc: a small LaMa of Fourier convolutions, "
+            + "--ngf, --n-blocks). G loss: λL1·(mean L1 inside the holes) "
             + "+ λgan·(−mean D(composite, mask)); D loss: hinge, mean(relu(1 − D(real))) + mean(relu(1 + D(fake))). "
             + "With --lambda-gan 0 the discriminator is not run (an L1-only model, about twice as fast).")
 

@@ -5,6 +5,8 @@ GatedInpaintGenerator and SNPatchDiscriminator are Morph's own DeepFill-v2-style
 MorphModels uses, so the Swift models load these state dicts unchanged. The generator refines a pull-push fill
 (`pull_push_fill`, MorphModels' PullPushFill, written here in numpy float64: it is not a PyTorch op, so the
 fixture `inpaint_prefill` checks Morph against this independent restatement, not against PyTorch).
+FFCInpaintGenerator (`ffc_inpaint`) is Morph's small LaMa (gen/lama_net.py's FFCResNetGenerator with a tanh output)
+adding its correction to the same pull-push input.
 """
 import numpy as np
 import torch
@@ -13,6 +15,7 @@ import torch.nn.functional as F
 from torch.nn.utils import spectral_norm
 
 from gen._common import save
+from gen.lama_net import FFCResNetGenerator
 from gen.models import write_case
 
 
@@ -43,6 +46,17 @@ class GatedInpaintGenerator(nn.Module):
     def forward(self, x):
         # The input's first three channels are the pull-push fill; the network adds its correction.
         return x[:, :3] + self.body(x)
+
+
+class FFCInpaintGenerator(FFCResNetGenerator):
+    """Morph's ffc_inpaint: LaMa's generator (4 -> 3 channels, tanh output) adding its correction to the input's
+    pull-push fill. (Morph starts the last convolution at zero; the fixtures use random weights instead.)"""
+
+    def __init__(self, ngf=16, n_downsampling=2, n_blocks=6, ratio=0.75, enable_lfu=False):
+        super().__init__(4, 3, ngf, n_downsampling, n_blocks, ratio, enable_lfu, out_act="tanh")
+
+    def forward(self, x):
+        return x[:, :3] + self.model(x)
 
 
 def _upsample(f, h, w):
@@ -152,6 +166,8 @@ def generate(folder):
          dict(cnum="2"), ["eval"], 3.0),
         ("sn_patch", lambda: SNPatchDiscriminator(4, num_feat=2, num_layers=3), (1, 32, 24), "sn_patch",
          dict(num_feat="2", num_layers="3"), ["train", "eval"], 1.0),
+        ("ffc_inpaint", lambda: FFCInpaintGenerator(ngf=4, n_downsampling=2, n_blocks=2), (2, 16, 20), "ffc_inpaint",
+         dict(ngf="4", n_downsampling="2", n_blocks="2"), ["train", "eval"], 1.0),
     ]
     for i, (case, make, (n, h, w), arch, options, modes, gain) in enumerate(cases):
         torch.manual_seed(300 + i)

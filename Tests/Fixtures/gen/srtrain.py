@@ -17,6 +17,10 @@ then the SN-PatchGAN hinge loss mean(relu(1 - D(real, mask))) + mean(relu(1 + D(
 Adam 1e-4 with betas (0.5, 0.999), with a tiny GatedInpaintGenerator (cnum 4) and SNPatchDiscriminator
 (num_feat 4, 3 layers).
 
+`train_inpaint_ffc_step`: the same step with Morph's FFCInpaintGenerator (`--net-g ffc`: a small LaMa, ngf 4, two
+downsamplings, one FFC block, ratio 0.75) in train mode, so its batch norms (Fourier units included) use batch
+statistics and update their running ones; random weights and statistics as gen/models.perturb.
+
 Weights and inputs are drawn in float32, then everything runs in float64. Layout as gen/train.py
 (init.<net>.<key>, loss.<name>, grad.<net>.<key>, after.<net>.<key>) plus after_ema.G.<key> and the inputs
 lq, gt (SR; [0, 1]) or image, mask (inpainting).
@@ -25,8 +29,8 @@ import torch
 import torch.nn.functional as F
 
 from gen._common import save, scale_weights
-from gen.inpaint import GatedInpaintGenerator, SNPatchDiscriminator, make_input
-from gen.models import SRVGGNetCompact, UNetDiscriminatorSN, VGGStyleDiscriminator
+from gen.inpaint import FFCInpaintGenerator, GatedInpaintGenerator, SNPatchDiscriminator, make_input
+from gen.models import SRVGGNetCompact, UNetDiscriminatorSN, VGGStyleDiscriminator, perturb
 from gen.train import grads, snapshot
 
 
@@ -115,16 +119,21 @@ def sr_case(folder, gan_type="ragan", fixture="train_sr_step", batch=2, discrimi
     save(folder, fixture, tensors)
 
 
-def inpaint_case(folder, g_gain):
+def inpaint_case(folder, g_gain, ffc=False):
     torch.manual_seed(720)
-    net_g = GatedInpaintGenerator(cnum=4)
+    if ffc:
+        net_g = FFCInpaintGenerator(ngf=4, n_downsampling=2, n_blocks=1)
+        perturb(net_g, torch.Generator().manual_seed(722))
+    else:
+        net_g = GatedInpaintGenerator(cnum=4)
     # PyTorch's default init fades through 18 gated layers (each gate halves the signal) until the first
     # layers' gradients are ~1e-16; scaled up, every layer's gradient is measurable.
     scale_weights(net_g, g_gain)
     net_d = SNPatchDiscriminator(4, num_feat=4, num_layers=3)
     gen = torch.Generator().manual_seed(721)
-    image = torch.rand(2, 3, 24, 24, generator=gen) * 2 - 1
-    mask = torch.zeros(2, 1, 24, 24)
+    size = 32 if ffc else 24
+    image = torch.rand(2, 3, size, size, generator=gen) * 2 - 1
+    mask = torch.zeros(2, 1, size, size)
     mask[0, :, 4:14, 6:20] = 1
     mask[1, :, 10:22, 2:9] = 1
     tensors = {"image": image, "mask": mask}
@@ -156,7 +165,7 @@ def inpaint_case(folder, g_gain):
         tensors["loss." + name] = value.reshape(1)
     grads(tensors, nets)
     snapshot(tensors, "after.", nets)
-    save(folder, "train_inpaint_step", tensors)
+    save(folder, "train_inpaint_ffc_step" if ffc else "train_inpaint_step", tensors)
 
 
 def generate(folder):
@@ -165,3 +174,4 @@ def generate(folder):
     sr_case(folder, gan_type="vanilla", fixture="train_realesrgan_unet_step", batch=1, discriminator="unet",
             g_gain=2.5)
     inpaint_case(folder, g_gain=5.0)
+    inpaint_case(folder, g_gain=1.0, ffc=True)
