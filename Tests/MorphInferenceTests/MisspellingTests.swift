@@ -32,6 +32,8 @@ final class MisspellingTests: XCTestCase {
             (["models", "downlaod", "x"], "unknown command 'downlaod' (did you mean 'download'?)"),
             (["models", "--jsn"], "unknown option '--jsn' (did you mean '--json'?)"),
             (["frobnicate"], "unknown command 'frobnicate' (morph --help lists the commands)"),
+            (["upscale", "in.png", "-O", "out", "--model", "morph-sr-x4"], "unknown option '-O' (did you mean '-o'?)"),
+            (["upscale", "in.png", "-x", "-o", "out"], "unknown option '-x' (morph upscale --help lists the options)"),
             // ArgumentParser's own usage errors are one line too, without the usage block.
             (["translate"], "Missing expected argument '<inputs> ...'"),
         ]
@@ -44,6 +46,10 @@ final class MisspellingTests: XCTestCase {
         let value = try MorphBinary.run(["upscale", "in.png", "-o", "out", "--model", "morph-sr-x4", "--tile", "--x"])
         XCTAssertEqual(value.err, "morph: --tile must be a number ≥ 0 or 'auto', got '--x'\n")
         XCTAssertEqual(try MorphBinary.run(["help", "translate"]).code, 0)
+        XCTAssertEqual(try MorphBinary.run(["translate", "-h"]).code, 0)
+        // A negative number is a value, not an option.
+        let negative = try MorphBinary.run(["upscale", "in.png", "-o", "out", "--model", "morph-sr-x4", "--outscale", "-2"])
+        XCTAssertFalse(negative.err.contains("unknown option"), negative.err)
     }
 
     func testARecipeTrainStepWithAMisspelledOptionGetsDidYouMean() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MorphOptions
 import MorphSupport
 
@@ -36,16 +37,39 @@ enum UsageCheck {
             guard let fallback = command.configuration.defaultSubcommand else { return nil }
             command = fallback
         }
-        return unknownOption(in: rest, names: OptionNames(command), command: path.joined(separator: " "))
+        return unknownOption(in: rest, names: OptionNames(command), shortNames: shortNames(of: command),
+                             command: path.joined(separator: " "))
     }
 
-    /// The first `--name` that `names` lacks, skipping the value after each option that takes one, up to `--`.
-    static func unknownOption(in words: ArraySlice<String>, names: OptionNames, command: String) -> String? {
+    /// The one-letter names of `command`'s options and flags, `-h` included.
+    static func shortNames<T: ParsableArguments>(of command: T.Type) -> Set<String> {
+        var names: Set<String> = ["h"]
+        guard let root = try? JSONSerialization.jsonObject(with: Data(command._dumpHelp().utf8)) as? [String: Any],
+              let arguments = (root["command"] as? [String: Any])?["arguments"] as? [[String: Any]] else { return names }
+        for argument in arguments {
+            for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "short" {
+                if let letter = name["name"] as? String { names.insert(letter) }
+            }
+        }
+        return names
+    }
+
+    /// The first `--name` that `names` lacks (or `-x` that `shortNames` lacks), skipping the value after each long
+    /// option that takes one, up to `--`.
+    static func unknownOption(in words: ArraySlice<String>, names: OptionNames, shortNames: Set<String>,
+                              command: String) -> String? {
         var index = words.startIndex
         while index < words.endIndex {
             let word = words[index]
             index += 1
             if word == "--" { return nil }
+            if word.count == 2, word.hasPrefix("-"), let letter = word.last, letter.isLetter,
+               !shortNames.contains(String(letter)) {
+                // Only a different case is a near miss of one letter (`-O` for `-o`).
+                let hint = shortNames.first { $0.lowercased() == letter.lowercased() }.map { "did you mean '-\($0)'?" }
+                    ?? "\(command) --help lists the options"
+                return "unknown option '\(word)' (\(hint))"
+            }
             guard word.hasPrefix("--") else { continue }
             let name = String(word.dropFirst(2).prefix { $0 != "=" })
             if names.options.contains(name) {
