@@ -7,7 +7,9 @@ extension SafeTensors {
     /// Tensors keep the given order in the header and body; `metadata` becomes `__metadata__`.
     public static func serialize(_ tensors: [(String, Tensor)], metadata: [String: String] = [:],
                                  dtype: DType = .f32) throws -> Data {
-        guard dtype != .f64 else { throw CheckpointError.unsupportedDType(file: "(writing)", key: "*", dtype: "F64") }
+        guard [.f32, .f16, .bf16].contains(dtype) else {
+            throw CheckpointError.unsupportedDType(file: "(writing)", key: "*", dtype: dtype.rawValue)
+        }
         var seen = Set<String>()
         var header = "{"
         if !metadata.isEmpty {
@@ -51,8 +53,8 @@ extension SafeTensors {
                     }
                 }
                 out.append(contentsOf: chunk)
-            case .f64:
-                break
+            default:
+                break  // refused above
             }
         }
         return out

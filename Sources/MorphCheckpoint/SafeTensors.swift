@@ -37,14 +37,17 @@ public enum CheckpointError: Error, CustomStringConvertible {
 /// header mapping names to `{dtype, shape, data_offsets}` (plus an optional
 /// `__metadata__` string map), then the raw little-endian tensor bytes.
 public enum SafeTensors {
-    /// Element types Morph reads; all become Float32.
+    /// Element types Morph reads; all become Float32 (integers and flags too, as the `.pth` reader does: a batch
+    /// norm's `num_batches_tracked` is an I64 in files PyTorch's `safetensors.torch.save_file` writes).
     public enum DType: String, CaseIterable {
         case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
+        case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u8 = "U8", bool = "BOOL"
         var byteSize: Int {
             switch self {
-            case .f32: return 4
-            case .f16, .bf16: return 2
-            case .f64: return 8
+            case .f64, .i64: return 8
+            case .f32, .i32: return 4
+            case .f16, .bf16, .i16: return 2
+            case .i8, .u8, .bool: return 1
             }
         }
     }
@@ -180,6 +183,18 @@ public enum SafeTensors {
                 let bits = UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
                 dst[i] = Float(bitPattern: UInt32(bits) << 16)
             }
+        case .i64:
+            for i in 0..<count { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+        case .i32:
+            for i in 0..<count { dst[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+        case .i16:
+            for i in 0..<count { dst[i] = Float(Int16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+        case .i8:
+            for i in 0..<count { dst[i] = Float(src.load(fromByteOffset: i, as: Int8.self)) }
+        case .u8:
+            for i in 0..<count { dst[i] = Float(src.load(fromByteOffset: i, as: UInt8.self)) }
+        case .bool:
+            for i in 0..<count { dst[i] = src.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 }
         }
     }
 

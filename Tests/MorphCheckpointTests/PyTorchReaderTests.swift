@@ -36,6 +36,22 @@ final class PyTorchReaderTests: XCTestCase {
         }
     }
 
+    /// The same state dict written by `safetensors.torch.save_file`: its I64 and I32 entries (a batch norm's
+    /// `num_batches_tracked`, for one) read as numbers, like the `.pth` readers read them.
+    func testBasicSafetensorsWithIntegerEntriesMatchesPyTorch() throws {
+        let ckpt = try Checkpoint.load(contentsOf: url("ckpt_basic.safetensors"))
+        XCTAssertEqual(ckpt.format, .safetensors)
+        let expected = try Fixture.load("ckpt_basic_expected")
+        XCTAssertEqual(Set(ckpt.tensors.map(\.0)), Set(try keys(expected)))  // safetensors orders its header itself
+        for (key, tensor) in ckpt.tensors {
+            let want = try expected.tensor(key)
+            assertClose(tensor, shape: want.shape, want.values, rtol: 0, atol: 0, key)
+        }
+        XCTAssertEqual(ckpt.dtypeCounts, ["F32": 6, "F16": 1, "BF16": 1, "F64": 1, "I64": 1, "I32": 1])
+        XCTAssertEqual(ckpt["bn.num_batches_tracked"]?.values, [1234])
+        XCTAssertEqual(ckpt["int32"]?.values, [-3, 0, 7])
+    }
+
     func testSharedStorageAndOffsetsAreRebuiltFromOneStorage() throws {
         let file = try PyTorchCheckpoint.read(contentsOf: url("ckpt_basic_zip.pth"))
         let (wrapper, refs) = try StateDict.flatten(file.object, file: file.file)

@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 import torch
 import torch.nn as nn
+import safetensors.torch
 
 from ._common import save, seeded
 
@@ -361,6 +362,9 @@ def generate(folder):
     sd["scalar"] = torch.tensor(2.5)
     torch.save(sd, os.path.join(folder, "ckpt_basic_zip.pth"))
     torch.save(sd, os.path.join(folder, "ckpt_basic_legacy.pth"), _use_new_zipfile_serialization=False)
+    # the same tensors through safetensors' own writer (its I64 and I32 entries included; it refuses shared storage)
+    safetensors.torch.save_file({k: v.contiguous().clone() for k, v in sd.items()},
+                                os.path.join(folder, "ckpt_basic.safetensors"))
     save(folder, "ckpt_basic_expected", dict(sd), keys=json.dumps(list(sd.keys())),
          dtypes=json.dumps({k: str(v.dtype).replace("torch.", "") for k, v in sd.items()}))
 
