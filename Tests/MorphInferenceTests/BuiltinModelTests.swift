@@ -160,8 +160,9 @@ final class BuiltinInpaintTests: XCTestCase {
         return errors
     }
 
-    /// On the drawn hole the fill must be clearly closer to the truth than the mean colour; over all sixteen holes
-    /// the model must beat both the mean colour and, on average, the pull–push fill it starts from.
+    /// On the drawn hole the fill must be clearly closer to the truth than the mean colour; over all thirteen holes
+    /// the model must beat both the mean colour and, on average, the pull–push fill it starts from by a tenth (the
+    /// shipped ffc_inpaint measures 0.741, 0.569 and 0.811; the gated model before it 0.827, 0.589 and 0.842).
     func testInpaintBeatsAMeanColourFillAndItsPullPushStartOnHeldOutPhotos() throws {
         let dir = try PipelineFixtures.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -201,8 +202,8 @@ final class BuiltinInpaintTests: XCTestCase {
         print(String(format: "morph-inpaint hole L1: drawn hole %.3f of the mean colour's (%.3f of the fill's); "
                      + "all %d holes %.3f of the mean colour's, %.3f of the fill's", drawn.toMean, drawn.toFill, ratios.count,
                      toMean, toFill))
-        XCTAssertLessThan(drawn.toMean, 0.9)
-        XCTAssertLessThan(toMean, 0.75)
-        XCTAssertLessThan(toFill, 1.0)
+        XCTAssertLessThan(drawn.toMean, 0.85)
+        XCTAssertLessThan(toMean, 0.65)
+        XCTAssertLessThan(toFill, 0.9)
     }
 }

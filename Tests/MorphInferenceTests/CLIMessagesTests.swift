@@ -17,7 +17,7 @@ final class CLIMessagesTests: XCTestCase {
         let result = try MorphBinary.run(["upscale", Self.sample("samples/photos"), "-o", target, "--model", "morph-inpaint"])
         XCTAssertEqual(result.code, 2)
         XCTAssertEqual(result.err, "morph: \(Self.sample("models/morph-inpaint.safetensors")): is an inpainting model "
-            + "(image + mask in) (gated_inpaint), not for morph upscale; run it with morph inpaint\n")
+            + "(image + mask in) (ffc_inpaint), not for morph upscale; run it with morph inpaint\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: target), "nothing ran")
         let translate = try MorphBinary.run(["translate", Self.sample("samples/photos"), "-o", target, "--model", "morph-sr-x4"])
         XCTAssertEqual(translate.code, 2)

@@ -25,7 +25,7 @@ public enum BuiltinModels {
         Entry(name: "morph-sr-x4", task: .upscale,
               summary: "×4 photo super-resolution (SRVGGNetCompact, 32 features, 8 convs, L1 on bicubic LR)"),
         Entry(name: "morph-inpaint", task: .inpaint,
-              summary: "fills masked regions of photos (pull–push fill refined by gated convolutions, cnum 16, L1)"),
+              summary: "fills masked regions of photos (pull–push fill refined by a small LaMa of Fourier convolutions, ngf 16, L1)"),
     ]
 
     /// The built-in names, in `all` order.
