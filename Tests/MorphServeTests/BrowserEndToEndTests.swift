@@ -90,7 +90,9 @@ final class BrowserEndToEndTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(inside, 100)
-        XCTAssertGreaterThan(Double(changed), 0.9 * Double(inside), "\(changed) of \(inside) pixels under the stroke changed")
+        // Most pixels under the stroke are new; a good fill reproduces some of a smooth region's pixels exactly (the
+        // ffc_inpaint morph-inpaint leaves about 11% of them as they were, the gated one before it under 10%).
+        XCTAssertGreaterThan(Double(changed), 0.8 * Double(inside), "\(changed) of \(inside) pixels under the stroke changed")
 
         // The batch page upscaled both photos ×4 and zipped the results.
         XCTAssertEqual(outcome["batch"] as? [String: [Int]], ["chelsea-upscale.png": [640, 480], "coffee-upscale.png": [880, 640]])
