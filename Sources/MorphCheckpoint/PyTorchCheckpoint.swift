@@ -265,23 +265,24 @@ public struct PyTorchCheckpoint {
 }
 
 extension StorageDType {
-    /// Converts `count` little-endian elements at `src` to Float32.
+    /// Converts `count` little-endian elements at `src` to Float32 (one decoder for both formats).
     func decode(from src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        SafeTensors.decode(safetensorsDType, from: src, into: dst, count: count)
+    }
+
+    /// The same element type as safetensors names it.
+    var safetensorsDType: SafeTensors.DType {
         switch self {
-        case .float32: SafeTensors.decode(.f32, from: src, into: dst, count: count)
-        case .float16: SafeTensors.decode(.f16, from: src, into: dst, count: count)
-        case .bfloat16: SafeTensors.decode(.bf16, from: src, into: dst, count: count)
-        case .float64: SafeTensors.decode(.f64, from: src, into: dst, count: count)
-        case .int64:
-            for i in 0..<count { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
-        case .int32:
-            for i in 0..<count { dst[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
-        case .int16:
-            for i in 0..<count { dst[i] = Float(Int16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
-        case .int8:
-            for i in 0..<count { dst[i] = Float(src.load(fromByteOffset: i, as: Int8.self)) }
-        case .uint8, .bool:
-            for i in 0..<count { dst[i] = Float(src.load(fromByteOffset: i, as: UInt8.self)) }
+        case .float32: return .f32
+        case .float16: return .f16
+        case .bfloat16: return .bf16
+        case .float64: return .f64
+        case .int64: return .i64
+        case .int32: return .i32
+        case .int16: return .i16
+        case .int8: return .i8
+        case .uint8: return .u8
+        case .bool: return .bool
         }
     }
 }
