@@ -42,7 +42,10 @@ public enum ArchitectureDetection {
     /// The shape of a 4-D conv weight, or an error naming the key.
     static func conv(_ shapes: [String: [Int]], _ key: String, _ arch: String) throws -> [Int] {
         guard let s = shapes[key] else { throw fail(arch, "no \(key)", "a conv weight \(key)") }
-        guard s.count == 4 else { throw fail(arch, "\(key) of shape \(s)", "a 4-D conv weight") }
+        // Every dimension at least 1: detection divides by channel counts, and a zero-size tensor holds no bytes.
+        guard s.count == 4, s.allSatisfy({ $0 >= 1 }) else {
+            throw fail(arch, "\(key) of shape \(s)", "a 4-D conv weight with no empty dimension")
+        }
         return s
     }
 

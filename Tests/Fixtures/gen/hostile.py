@@ -3,6 +3,7 @@ impossible or huge. They are written by hand (no torch needed) into Fixtures/hos
 expect a clean one-line error for each, never a crash, and the fuzz harnesses use them as seeds.
 """
 import json
+import math
 import os
 import struct
 import zipfile
@@ -140,6 +141,15 @@ def generate(folder):
     _safetensors(p("huge_architecture.safetensors"),
                  '{"__metadata__":' + huge_arch + ',"conv_first.weight":{"dtype":"F32","shape":[1],'
                  '"data_offsets":[0,4]}}', four[:4])
+    # Found by the arch fuzzer: an SRVGG-shaped file whose first conv has 0 input channels (a zero-size tensor
+    # holds no bytes) made detection divide by zero.
+    entries, offset = [], 0
+    for key, shape in [("body.0.weight", [4, 0, 3, 3]), ("body.0.bias", [4]), ("body.1.weight", [4]),
+                       ("body.2.weight", [12, 4, 3, 3]), ("body.2.bias", [12])]:
+        size = 4 * math.prod(shape)
+        entries.append('"%s":{"dtype":"F32","shape":%s,"data_offsets":[%d,%d]}' % (key, json.dumps(shape), offset, offset + size))
+        offset += size
+    _safetensors(p("zero_channel_srvgg.safetensors"), "{" + ",".join(entries) + "}", bytes(offset))
     # 7. A recipe nested 10,000 levels deep.
     with open(p("deep_recipe.yaml"), "w") as f:
         f.write("task: upscale\nmodel: x\noptions: " + "[" * 10000 + "]" * 10000 + "\n")
