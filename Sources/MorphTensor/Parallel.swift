@@ -5,7 +5,8 @@ import COpenBLAS
 /// Morph's one way to use the cores.
 ///
 /// - **One level of parallelism.** Every parallel loop in Morph goes through `Parallel`, which cuts the work into
-///   at most `workers` parts and runs them on GCD's pool (`concurrentPerform`). A loop started from inside a
+///   at most `workers` parts and runs them on Morph's own `WorkerPool` (workers − 1 persistent threads plus the
+///   caller; GCD's pool could run a region on fewer threads than asked). A loop started from inside a
 ///   part runs serially on that part's thread, so threads never nest: kernels partition at their outermost
 ///   level (image, tile block, output-channel block) and everything inside a part is single-threaded.
 /// - **OpenBLAS is single-threaded, always.** Its thread count is set to 1 once, before the first sgemm, and is
@@ -22,6 +23,25 @@ public enum Parallel {
     public static func setWorkers(_ n: Int) {
         BLAS.startSingleThreaded()
         workers = max(1, min(n, 1024))
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        if let current = sharedPool, current.size != workers {
+            current.shutdown()
+            sharedPool = nil
+        }
+    }
+
+    private static let poolLock = NSLock()
+    nonisolated(unsafe) private static var sharedPool: WorkerPool?
+
+    /// The pool of `workers` threads, started on first use.
+    private static var pool: WorkerPool {
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        if let current = sharedPool { return current }
+        let created = WorkerPool(size: workers) { pthread_setspecific(partKey, UnsafeRawPointer(bitPattern: 1)) }
+        sharedPool = created
+        return created
     }
 
     /// Whether the calling thread is running a part of a parallel loop (inner loops then run serially).
@@ -39,11 +59,12 @@ public enum Parallel {
             for p in 0..<parts { body(p) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let previous = pthread_getspecific(partKey)
-            pthread_setspecific(partKey, UnsafeRawPointer(bitPattern: 1))
-            body(p)
-            pthread_setspecific(partKey, previous)
+        let previous = pthread_getspecific(partKey)
+        pthread_setspecific(partKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(partKey, previous) }
+        if !pool.tryRun(parts: parts, body) {
+            // Another thread's region holds the pool: this thread does its own parts.
+            for p in 0..<parts { body(p) }
         }
     }
 

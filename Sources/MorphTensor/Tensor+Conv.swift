@@ -188,9 +188,26 @@ extension Tensor {
     }
 
     /// dW [rows, K] = Σₙ g[n] · im2col(input[n])ᵀ, where `g` holds `rows` channels over the column side.
-    static func convWeightGradient(_ g: Tensor, input: Tensor, weightShape: [Int], geometry geo: ConvGeometry) -> Tensor {
+    ///
+    /// `.auto` runs 3×3 stride-1 kernels with enough channels on both sides through Winograd F(2×2, 3×3)
+    /// (`Winograd.weightGradient`); everything else through im2col + sgemm.
+    static func convWeightGradient(_ g: Tensor, input: Tensor, weightShape: [Int], geometry geo: ConvGeometry,
+                                   algorithm: ConvAlgorithm = .auto) -> Tensor {
         let rowsOut = g.shape[1], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
+        let winograd: Bool
+        switch algorithm {
+        case .winograd: winograd = Winograd.supports(geo)
+        case .auto: winograd = !ConvAlgorithm.onlyIm2col && Winograd.profitable(geo, inner: geo.channels, outer: rowsOut)
+        case .im2col, .swapped: winograd = false
+        }
+        if winograd {
+            let gw = Tensor(zeros: weightShape, zeroed: false)
+            Winograd.weightGradient(image: input.data, batch: input.shape[0], channels: geo.channels, height: geo.height,
+                                    width: geo.width, pad: geo.padding, gradient: g.data, rows: rowsOut, outH: geo.outH,
+                                    outW: geo.outW, into: gw.data)
+            return gw
+        }
         let gw = Tensor(zeros: weightShape)
         if geo.isPointwise {
             for n in 0..<input.shape[0] {

@@ -2,7 +2,7 @@ import XCTest
 @testable import MorphTensor
 import TestSupport
 
-/// Winograd F(2×2, 3×3): the fast path itself against PyTorch fixtures, against the im2col path on
+/// Winograd F(2×2, 3×3): the fast path itself (forward, input and weight gradients) against PyTorch fixtures, against the im2col path on
 /// random inputs (odd sizes, batches, paddings 0–2, blocks that split tile rows), and finite differences.
 final class ConvWinogradTests: XCTestCase {
     func testWinogradForwardAndInputGradientMatchPyTorch() throws {
@@ -19,6 +19,24 @@ final class ConvWinogradTests: XCTestCase {
             assertClose(out, shape: expected.shape, expected.values, "\(name) winograd out")
             let gx = Tensor.convInputGradient(try f.tensor("r"), weight: w, geometry: geo, batch: x.shape[0], algorithm: .winograd)
             assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) winograd grad_x")
+        }
+    }
+
+    /// The weight gradient by Winograd against float64 (`exact_grad_weight`): within 1e-4 relative plus 10⁻⁶ of the
+    /// largest element, and its worst error at most twice PyTorch's own float32 one (`grad_weight`) on the same case.
+    func testWinogradWeightGradientStaysWithinPyTorchsRounding() throws {
+        try OpsCheck.each("conv_k3_wino") { name in
+            let f = try Fixture.load(name)
+            let x = try f.tensor("x"), w = try f.tensor("weight"), r = try f.tensor("r")
+            let geo = try Tensor.geometry("test", channels: x.shape[1], height: x.shape[2], width: x.shape[3], kernel: (3, 3),
+                                          stride: f.int("stride"), padding: f.int("padding"), dilation: f.int("dilation"))
+            let gw = Tensor.convWeightGradient(r, input: x, weightShape: w.shape, geometry: geo, algorithm: .winograd)
+            let exact = try f.tensor("exact_grad_weight").values, pytorch = try f.tensor("grad_weight").values
+            assertCloseScaled(gw.values, exact, floorFraction: 1e-6, "\(name) winograd grad_weight")
+            func worst(_ a: [Float]) -> Float { zip(a, exact).map { abs($0 - $1) }.max() ?? 0 }
+            let scale = exact.map(abs).max() ?? 0
+            XCTAssertLessThanOrEqual(worst(gw.values), max(2 * worst(pytorch), 1e-7 * scale),
+                                     "\(name): Winograd's worst error against PyTorch's own")
         }
     }
 

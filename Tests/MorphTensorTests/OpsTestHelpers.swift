@@ -6,8 +6,10 @@ import TestSupport
 enum OpsCheck {
     /// Runs `op` on fixture `name`: the input `x` and the named parameters get `requiresGrad`, the output is
     /// compared with `out`, then (out · r).sum() is back-propagated and every `grad_<key>` is compared.
+    /// `paramFloorFraction`, when set, compares the parameters' gradients with `assertCloseScaled` instead (an absolute
+    /// floor of that fraction of the gradient's largest element): for kernels whose weight gradient is a sum over every pixel.
     static func parity(_ name: String, params: [String] = [], rtol: Float = 1e-4, atol: Float = 1e-5,
-                       file: StaticString = #filePath, line: UInt = #line,
+                       paramFloorFraction: Float? = nil, file: StaticString = #filePath, line: UInt = #line,
                        _ op: (Fixture, Tensor, [String: Tensor]) throws -> Tensor) throws {
         let f = try Fixture.load(name)
         let x = try f.copy("x")
@@ -26,8 +28,13 @@ enum OpsCheck {
         assertClose(x.grad?.values ?? [], gx.values, rtol: rtol, atol: atol, "\(name) grad_x", file: file, line: line)
         for key in params {
             let g = try f.tensor("grad_" + key)
-            assertClose(p[key]?.grad?.values ?? [], g.values, rtol: rtol, atol: atol, "\(name) grad_\(key)",
-                        file: file, line: line)
+            if let paramFloorFraction {
+                assertCloseScaled(p[key]?.grad?.values ?? [], g.values, rtol: rtol, floorFraction: paramFloorFraction,
+                                  "\(name) grad_\(key)", file: file, line: line)
+            } else {
+                assertClose(p[key]?.grad?.values ?? [], g.values, rtol: rtol, atol: atol, "\(name) grad_\(key)",
+                            file: file, line: line)
+            }
         }
     }
 

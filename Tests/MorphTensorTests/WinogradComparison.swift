@@ -3,7 +3,7 @@ import XCTest
 import TestSupport
 
 /// The one comparison of `Winograd.correlate` with the im2col path (itself PyTorch-parity-tested): forward
-/// with bias, and the input gradient through the transposed correlation, under given block caps.
+/// with bias, the input gradient through the transposed correlation, and the weight gradient, under given block caps.
 enum WinogradComparison {
     /// Caps on the work split: tiles per block, output channels per block, tiles per group.
     struct Caps: CustomStringConvertible {
@@ -35,5 +35,13 @@ enum WinogradComparison {
                            weight: weight.data, outChannels: cin, transposed: true, dst: gradFast.data, outH: h, outW: w,
                            maxBlockTiles: caps.tiles, maxChannelBlock: caps.channels, maxGroupTiles: caps.group)
         assertClose(gradFast, shape: x.shape, gradReference.values, atol: 1e-4, "\(label) input gradient", file: file, line: line)
+
+        // The weight gradient sums over every pixel: compare within 1e-4 relative plus 1e-6 of its largest element.
+        let weightReference = Tensor.convWeightGradient(g, input: x, weightShape: weight.shape, geometry: geo, algorithm: .im2col)
+        let weightFast = Tensor(zeros: weight.shape)
+        Winograd.weightGradient(image: x.data, batch: n, channels: cin, height: h, width: w, pad: pad, gradient: g.data,
+                                rows: cout, outH: geo.outH, outW: geo.outW, into: weightFast.data, maxGroupTiles: caps.group)
+        assertCloseScaled(weightFast.values, weightReference.values, floorFraction: 1e-6, "\(label) weight gradient",
+                          file: file, line: line)
     }
 }

@@ -57,11 +57,22 @@ SWAP_CONVT_CASES = [
 
 def generate(folder):
     write_cases(folder, seeded(100), CONV_CASES, CONVT_CASES)
-    write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES)
+    write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES, exact=True)
     write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
 
 
-def write_cases(folder, g, conv_cases, convt_cases):
+def exact_conv_gradients(x, weight, bias, r, **args):
+    """The same conv in float64: `exact_out`, `exact_grad_x`, `exact_grad_weight` (PyTorch's float32 results stay
+    under their usual keys, so a test can measure its own rounding against PyTorch's)."""
+    x64 = x.detach().double().requires_grad_()
+    w64 = weight.detach().double().requires_grad_()
+    b64 = bias.detach().double() if bias is not None else None
+    out = F.conv2d(x64, w64, b64, **args)
+    (out * r.double()).sum().backward()
+    return {"exact_out": out, "exact_grad_x": x64.grad, "exact_grad_weight": w64.grad}
+
+
+def write_cases(folder, g, conv_cases, convt_cases, exact=False):
     for name, n, cin, cout, h, w, k, s, p, d, has_bias in conv_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
         weight = torch.randn(cout, cin, k, k, generator=g).mul_(0.3).requires_grad_()
@@ -69,10 +80,11 @@ def write_cases(folder, g, conv_cases, convt_cases):
         out = F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d)
         r = torch.randn(out.shape, generator=g)
         (out * r).sum().backward()
-        save(folder, "conv_" + name,
-             {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
-              "grad_bias": bias.grad if bias is not None else None},
-             stride=s, padding=p, dilation=d)
+        tensors = {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
+                   "grad_bias": bias.grad if bias is not None else None}
+        if exact:
+            tensors.update(exact_conv_gradients(x, weight, bias, r, stride=s, padding=p, dilation=d))
+        save(folder, "conv_" + name, tensors, stride=s, padding=p, dilation=d)
     for name, n, cin, cout, h, w, k, s, p, op, d, has_bias in convt_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
         weight = torch.randn(cin, cout, k, k, generator=g).mul_(0.3).requires_grad_()
