@@ -14,6 +14,7 @@ which reproduce the reference architectures' structure.
 both sides of a ratio are measured at nearly the same moment, even on a machine whose load changes.
 """
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -190,7 +191,11 @@ def serve(cases, quick):
         if name not in cases:
             print(json.dumps({"name": name, "error": "no such case"}), flush=True)
             continue
-        print(json.dumps(measure(name, cases[name][1], quick)), flush=True)
+        record = measure(name, cases[name][1], quick)
+        # Free this case's models and graphs (reference cycles wait for the collector) before answering: Morph times
+        # its next case as soon as the answer arrives, and must not share the cores with this process' clean-up.
+        gc.collect()
+        print(json.dumps(record), flush=True)
 
 
 def default_threads():
