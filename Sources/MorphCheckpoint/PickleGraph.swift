@@ -50,6 +50,28 @@ enum PickleGraph {
         return (best, cyclic)
     }
 
+    /// Releases `work`'s values without recursion: a container that nothing else references is emptied onto the
+    /// work list before it goes, so its deinit finds nothing left to release. The containers' deinits call this,
+    /// so dropping any unpickled graph, however deep and on whatever path, uses a bounded stack.
+    static func release(_ work: inout [PickleValue]) {
+        while var value = work.popLast() {
+            var list: PickleList?, dict: PickleDict?, object: PickleObject?
+            switch value {
+            case let .list(l), let .tuple(l): list = l
+            case let .dict(d): dict = d
+            case let .object(o): object = o
+            default: continue
+            }
+            value = .none
+            if isKnownUniquelyReferenced(&list), let l = list {
+                work.append(contentsOf: l.items)
+                l.items = []
+            }
+            if isKnownUniquelyReferenced(&dict), let d = dict { d.moveEntries(onto: &work) }
+            if isKnownUniquelyReferenced(&object), let o = object { o.moveChildren(onto: &work) }
+        }
+    }
+
     /// Empties every container reachable from `roots`, one level at a time, so that
     /// releasing them never recurses.
     static func dismantle(_ roots: [PickleValue]) {

@@ -93,6 +93,12 @@ public final class PickleList {
     public var items: [PickleValue]
     /// Creates a list holding `items`.
     public init(_ items: [PickleValue] = []) { self.items = items }
+
+    deinit {
+        var children: [PickleValue] = []
+        swap(&children, &items)
+        PickleGraph.release(&children)
+    }
 }
 
 /// A mutable Python dict keeping insertion order (a reference, as pickle memo entries share it).
@@ -135,6 +141,18 @@ public final class PickleDict {
         stringIndex.removeAll()
     }
 
+    /// Moves every key and value onto `work` and empties the dict.
+    func moveEntries(onto work: inout [PickleValue]) {
+        for entry in entries { work.append(entry.key); work.append(entry.value) }
+        removeAll()
+    }
+
+    deinit {
+        var children: [PickleValue] = []
+        moveEntries(onto: &children)
+        PickleGraph.release(&children)
+    }
+
     /// The string keys in order (non-string keys are skipped).
     public var stringKeys: [String] { entries.compactMap { $0.key.stringValue } }
 }
@@ -154,6 +172,19 @@ public final class PickleObject {
         self.module = module
         self.name = name
         self.args = args
+    }
+
+    /// Moves the arguments and the state onto `work`, leaving the object empty.
+    func moveChildren(onto work: inout [PickleValue]) {
+        work.append(contentsOf: args)
+        args = []
+        if let state { work.append(state); self.state = nil }
+    }
+
+    deinit {
+        var children: [PickleValue] = []
+        moveChildren(onto: &children)
+        PickleGraph.release(&children)
     }
 }
 

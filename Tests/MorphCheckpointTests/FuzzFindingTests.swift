@@ -32,4 +32,39 @@ final class FuzzFindingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("body.0.weight of shape [4, 0, 3, 3]"), "\(error)")
         }
     }
+
+    /// 27,874 nested 1-tuples given to REDUCE as the callable: REDUCE threw with the tuple popped off the stack, and
+    /// releasing it recursed once per level (ASan: stack overflow in the pickle harness). Containers now release
+    /// their children iteratively, on every path.
+    func testDeepTupleDroppedByAFailingReduceIsReleasedWithoutRecursion() throws {
+        let url = Fixture.directory.appendingPathComponent("hostile/fuzz/pickle/deep_tuples_then_bad_reduce.pkl")
+        var found = Unpickler(data: try Data(contentsOf: url), file: url.path) { _ in .none }
+        XCTAssertThrowsError(try found.load())
+        // The same shape 400,000 levels deep, far past any stack: PROTO 2, None, TUPLE1 × n, (), REDUCE, STOP.
+        var bytes: [UInt8] = [0x80, 2, UInt8(ascii: "N")]
+        bytes += [UInt8](repeating: 0x85, count: 400_000)
+        bytes += [UInt8(ascii: ")"), UInt8(ascii: "R"), UInt8(ascii: ".")]
+        var deep = Unpickler(data: Data(bytes), file: "deep.pkl") { _ in .none }
+        XCTAssertThrowsError(try deep.load()) { error in
+            XCTAssertTrue("\(error)".contains("deep.pkl"), "\(error)")
+        }
+    }
+
+    /// Iterative release must not empty a container that something else still holds.
+    func testReleasingOneParentLeavesASharedChildIntact() {
+        let shared = PickleList([.int(1), .list(PickleList([.int(2)]))])
+        var first: PickleList? = PickleList([.tuple(shared)])
+        let second = PickleList([.tuple(shared)])
+        first = nil
+        XCTAssertNil(first)
+        guard case let .tuple(kept)? = second.items.first else { return XCTFail("second lost its child") }
+        XCTAssertEqual(kept.items.count, 2)
+        guard case let .list(inner)? = kept.items.last else { return XCTFail("the shared child lost its list") }
+        XCTAssertEqual(inner.items.count, 1)
+        // A chain of a million lists goes without recursion.
+        var chain = PickleList()
+        for _ in 0..<1_000_000 { chain = PickleList([.list(chain)]) }
+        chain = PickleList()
+        XCTAssertTrue(chain.items.isEmpty)
+    }
 }
