@@ -95,6 +95,7 @@ public struct PyTorchCheckpoint {
         let file = url.path
         let math = CheckedArithmetic(file: file)
         func fail(_ r: String) -> CheckpointError { .malformed(file: file, reason: r) }
+        try ZipDirectoryCheck.validate(url)
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw fail("not a readable zip archive (\(error))")

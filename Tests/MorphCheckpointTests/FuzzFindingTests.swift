@@ -67,4 +67,33 @@ final class FuzzFindingTests: XCTestCase {
         chain = PickleList()
         XCTAssertTrue(chain.items.isEmpty)
     }
+
+    /// A ZIP64 end record whose central-directory offset is 13,695,922,910,719,951,200 (past 2⁶³): ZIPFoundation
+    /// converted it to off_t for fseeko and trapped (pth-zip harness, a 4 KB file). `ZipDirectoryCheck` refuses it.
+    func testZip64DirectoryOffsetPast2To63IsAnError() throws {
+        let url = Fixture.directory.appendingPathComponent("hostile/fuzz/pth-zip/zip64_directory_offset_past_2_63.pth")
+        XCTAssertThrowsError(try Checkpoint.load(contentsOf: url)) { error in
+            XCTAssertTrue("\(error)".contains("central directory at byte 13695922910719951200"), "\(error)")
+            XCTAssertTrue("\(error)".contains(url.lastPathComponent), "\(error)")
+        }
+    }
+
+    /// The directory walk follows every entry: one whose local header lies past the end of the file is refused
+    /// before ZIPFoundation reads it, and the untouched archive passes.
+    func testEntryPointingPastTheFileIsRefused() throws {
+        let original = Fixture.directory.appendingPathComponent("ckpt_basic_zip.pth")
+        XCTAssertNoThrow(try ZipDirectoryCheck.validate(original))
+        var bytes = [UInt8](try Data(contentsOf: original))
+        let signature: [UInt8] = [0x50, 0x4b, 0x01, 0x02]
+        guard let entry = (0...(bytes.count - 4)).first(where: { Array(bytes[$0..<$0 + 4]) == signature }) else {
+            return XCTFail("no central directory entry in the fixture")
+        }
+        for (i, b) in [UInt8(0xF0), 0xFF, 0xFF, 0x7F].enumerated() { bytes[entry + 42 + i] = b }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zip-entry-past-end-\(getpid()).pth")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertThrowsError(try ZipDirectoryCheck.validate(url)) { error in
+            XCTAssertTrue("\(error)".contains("a local file header at byte 2147483632"), "\(error)")
+        }
+    }
 }

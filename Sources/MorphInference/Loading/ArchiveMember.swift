@@ -1,4 +1,5 @@
 import Foundation
+import MorphCheckpoint
 import MorphSupport
 import ZIPFoundation
 
@@ -15,6 +16,7 @@ enum ArchiveMember {
     ///   member is damaged; naming the destination when it cannot be written.
     static func extract(_ member: String, from archive: URL, to destination: URL) throws {
         func bad(_ cause: String) -> DownloadError { .file(path: archive.path, cause) }
+        do { try ZipDirectoryCheck.validate(archive) } catch let CheckpointError.malformed(_, reason) { throw bad(reason) }
         let zip: Archive
         do { zip = try Archive(url: archive, accessMode: .read) } catch { throw bad("not a zip archive") }
         let matches = zip.filter { $0.type == .file && ($0.path == member || $0.path.hasSuffix("/" + member)) }
