@@ -170,9 +170,11 @@ public enum ArchitectureDetection {
         let first = try conv(shapes, "body.0.weight", "srvgg")
         let convs = indices(shapes, prefix: "body.").filter { shapes["body.\($0).weight"]?.count == 4 }
         guard convs.count >= 2, convs == stride(from: 0, to: 2 * convs.count, by: 2).map({ $0 }),
-              let lastIndex = convs.last, let last = shapes["body.\(lastIndex).weight"] else {
+              let lastIndex = convs.last else {
             throw fail("srvgg", "convs at body.\(convs)", "convs at even body indices with activations between")
         }
+        // Checked like the first: a negative output count made the square root below NaN, and Int(NaN) traps.
+        let last = try conv(shapes, "body.\(lastIndex).weight", "srvgg")
         guard shapes["body.1.weight"] != nil else {
             throw fail("srvgg", "no PReLU weights (body.1.weight)", "act_type prelu (relu/leakyrelu cannot be told apart)")
         }

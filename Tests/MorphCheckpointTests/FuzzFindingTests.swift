@@ -33,6 +33,17 @@ final class FuzzFindingTests: XCTestCase {
         }
     }
 
+    /// An SRVGG-shaped state dict whose last conv has -24 outputs (arch harness): the scale's square root was NaN and
+    /// Int(NaN) trapped. The last conv is now checked like the first.
+    func testNegativeLastConvIsAnErrorNotATrap() throws {
+        let url = Fixture.directory.appendingPathComponent("hostile/fuzz/arch/srvgg_negative_last_conv.txt")
+        let shapes = try shapes(ofArchInput: url)
+        XCTAssertEqual(shapes["body.2.weight"], [-24, 4, 3, 3])
+        XCTAssertThrowsError(try ArchitectureDetection.detect(shapes: shapes)) { error in
+            XCTAssertTrue("\(error)".contains("body.2.weight of shape [-24, 4, 3, 3]"), "\(error)")
+        }
+    }
+
     /// 27,874 nested 1-tuples given to REDUCE as the callable: REDUCE threw with the tuple popped off the stack, and
     /// releasing it recursed once per level (ASan: stack overflow in the pickle harness). Containers now release
     /// their children iteratively, on every path.
