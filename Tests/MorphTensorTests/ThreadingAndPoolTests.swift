@@ -48,15 +48,21 @@ final class ThreadingAndPoolTests: XCTestCase {
         XCTAssertEqual(chunks, 3)
         XCTAssertFalse(Parallel.insideWorker)
         var seen = [Int](repeating: 0, count: 50)
-        XCTAssertEqual(Parallel.parts(forJobs: 50), 3)
+        // Asked outside the loop: inside a part, parts(forJobs:) is 1 (a nested loop runs serially).
+        let parts = Parallel.parts(forJobs: 50)
+        XCTAssertEqual(parts, 3)
+        let partLock = NSLock()
+        var usedParts = Set<Int>()
         seen.withUnsafeMutableBufferPointer { buf in
             let p = buf.baseAddress!
             Parallel.jobs(50) { part, job in
-                XCTAssertLessThan(part, Parallel.parts(forJobs: 50))
+                XCTAssertLessThan(part, parts)
+                partLock.lock(); usedParts.insert(part); partLock.unlock()
                 p[job] += 1
             }
         }
         XCTAssertEqual(seen, [Int](repeating: 1, count: 50), "every job runs exactly once")
+        XCTAssertTrue(usedParts.isSubset(of: Set(0..<parts)))
     }
 
     func testPoolSizeClassesAndBound() {
