@@ -195,13 +195,8 @@ extension Tensor {
                                    algorithm: ConvAlgorithm = .auto) -> Tensor {
         let rowsOut = g.shape[1], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
-        let winograd: Bool
-        switch algorithm {
-        case .winograd: winograd = Winograd.supports(geo)
-        case .auto: winograd = !ConvAlgorithm.onlyIm2col && Winograd.profitable(geo, inner: geo.channels, outer: rowsOut)
-        case .im2col, .swapped: winograd = false
-        }
-        if winograd {
+        // The same choice as the forward conv's (inner side: the image's channels); `.swapped` has no weight-gradient form.
+        if algorithm.resolved(geo, outputChannels: rowsOut, forward: true) == .winograd {
             let gw = Tensor(zeros: weightShape, zeroed: false)
             Winograd.weightGradient(image: input.data, batch: input.shape[0], channels: geo.channels, height: geo.height,
                                     width: geo.width, pad: geo.padding, gradient: g.data, rows: rowsOut, outH: geo.outH,

@@ -17,7 +17,8 @@ extension Winograd {
                     lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
                         let n = tj1 - tj0, len = 2 * n + 2, x0 = 2 * tj0 - lay.pad
                         for r in 0..<4 {
-                            lay.copyRow(plane, row: 2 * ti - lay.pad + r, column: x0, count: len, into: rows + r * span)
+                            TileLayout.copyRow(plane, rows: lay.height, columns: lay.width, row: 2 * ti - lay.pad + r, column: x0,
+                                               count: len, into: rows + r * span)
                         }
                         let d0 = rows, d1 = rows + span, d2 = rows + 2 * span, d3 = rows + 3 * span
                         let e0 = rows + 4 * span, e1 = rows + 5 * span, e2 = rows + 6 * span, e3 = rows + 7 * span
@@ -121,13 +122,15 @@ extension Winograd {
 }
 
 extension TileLayout {
-    /// Copies `count` values of image row `row` starting at column `column` into `dst`, with zeros outside the image.
+    /// Copies `count` values of row `row` of a `rows` × `columns` plane, starting at column `column`, into `dst`,
+    /// with zeros outside the plane (the image side: `height` × `width`; the output side: `outH` × `outW`).
     @inline(__always)
-    func copyRow(_ plane: UnsafePointer<Float>, row: Int, column: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
-        guard row >= 0, row < height else { dst.update(repeating: 0, count: count); return }
-        let lo = min(count, max(0, -column)), hi = max(lo, min(count, width - column))
+    static func copyRow(_ plane: UnsafePointer<Float>, rows: Int, columns: Int, row: Int, column: Int, count: Int,
+                        into dst: UnsafeMutablePointer<Float>) {
+        guard row >= 0, row < rows else { dst.update(repeating: 0, count: count); return }
+        let lo = min(count, max(0, -column)), hi = max(lo, min(count, columns - column))
         if lo > 0 { dst.update(repeating: 0, count: lo) }
-        if hi > lo { (dst + lo).update(from: plane + row * width + column + lo, count: hi - lo) }
+        if hi > lo { (dst + lo).update(from: plane + row * columns + column + lo, count: hi - lo) }
         if hi < count { (dst + hi).update(repeating: 0, count: count - hi) }
     }
 }

@@ -73,8 +73,10 @@ extension Winograd {
                 let plane = gradient + ch * lay.outH * lay.outW
                 lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
                     let n = tj1 - tj0, len = 2 * n
-                    lay.copyOutputRow(plane, row: 2 * ti, column: 2 * tj0, count: len, into: top)
-                    lay.copyOutputRow(plane, row: 2 * ti + 1, column: 2 * tj0, count: len, into: bottom)
+                    TileLayout.copyRow(plane, rows: lay.outH, columns: lay.outW, row: 2 * ti, column: 2 * tj0, count: len,
+                                       into: top)
+                    TileLayout.copyRow(plane, rows: lay.outH, columns: lay.outW, row: 2 * ti + 1, column: 2 * tj0,
+                                       count: len, into: bottom)
                     let dst = out + ch * count + offset
                     var j = 0
                     while j < n {
@@ -98,16 +100,5 @@ extension Winograd {
                 }
             }
         }
-    }
-}
-
-extension TileLayout {
-    /// Copies `count` values of output-side row `row` from column `column` into `dst`, with zeros past the edges.
-    @inline(__always)
-    func copyOutputRow(_ plane: UnsafePointer<Float>, row: Int, column: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
-        guard row < outH else { dst.update(repeating: 0, count: count); return }
-        let have = max(0, min(count, outW - column))
-        if have > 0 { dst.update(from: plane + row * outW + column, count: have) }
-        if have < count { (dst + have).update(repeating: 0, count: count - have) }
     }
 }
