@@ -72,8 +72,9 @@ enum PickleGraph {
         }
     }
 
-    /// Empties every container reachable from `roots`, one level at a time, so that
-    /// releasing them never recurses.
+    /// Empties every container reachable from `roots`, one level at a time. The containers' deinits already release
+    /// deep graphs iteratively (`release`); what this adds is breaking reference cycles, which never reach a deinit,
+    /// so a refused pickle that built one does not leak it.
     static func dismantle(_ roots: [PickleValue]) {
         var work = roots
         while let value = work.popLast() {

@@ -190,7 +190,7 @@ public struct Unpickler {
             }
             return result
         } catch {
-            // Tear the partial object graph down iteratively, so a deep one cannot overflow the stack.
+            // Break up the partial object graph: it may hold reference cycles, which would otherwise leak.
             PickleGraph.dismantle(stack + Array(memo.values))
             stack.removeAll()
             memo.removeAll()
