@@ -155,12 +155,18 @@ public final class ResidualDenseBlock: Module {
         let feat = x.shape[1], growth = convs[0].weight.shape[0]
         let buffer = Tensor(zeros: [1, feat + 4 * growth, x.shape[2], x.shape[3]], zeroed: false)
         try buffer.channelView(0..<feat).data.update(from: x.data, count: x.count)
+        // Each conv transforms only its newest channels for Winograd; the earlier ones are cached.
+        let cache = try WinogradInputCache(buffer: buffer)
         for (k, conv) in convs.dropLast().enumerated() {
             let input = try buffer.channelView(0..<(feat + k * growth))
             let output = try buffer.channelView((feat + k * growth)..<(feat + (k + 1) * growth))
             try input.conv2d(weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
-                             dilation: conv.dilation, activation: .leakyReLU(0.2), into: output)
+                             dilation: conv.dilation, activation: .leakyReLU(0.2), into: output, cache: cache)
         }
-        return try convs[4](buffer) * 0.2 + x
+        let last = convs[4]
+        let y = Tensor(zeros: x.shape, zeroed: false)
+        try buffer.conv2d(weight: last.weight, bias: last.bias, stride: last.stride, padding: last.padding,
+                          dilation: last.dilation, activation: nil, into: y, cache: cache)
+        return try y * 0.2 + x
     }
 }

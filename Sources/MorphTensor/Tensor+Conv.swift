@@ -90,18 +90,23 @@ extension Tensor {
     ///
     /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), and stride-1
     /// kernels with few output channels as the transposed op of the swapped conv (see `ConvAlgorithm`).
-    /// `activation` is applied as the output is written (after the bias).
+    /// `activation` is applied as the output is written (after the bias). A Winograd conv whose input is a channel
+    /// prefix of `cache`'s buffer reuses the channels transformed by earlier convs.
     static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor, bias: Tensor? = nil,
-                            algorithm: ConvAlgorithm = .auto, activation: FusedActivation = .none) {
+                            algorithm: ConvAlgorithm = .auto, activation: FusedActivation = .none,
+                            cache: WinogradInputCache? = nil) {
         let cout = weight.shape[0], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
         let batch = input.shape[0]
         switch algorithm.resolved(geo, outputChannels: cout, forward: true) {
         case .winograd:
+            let tiles = ((geo.outH + 1) / 2) * ((geo.outW + 1) / 2)
+            let lease = cache?.lease(input: input, padding: geo.padding, tiles: tiles)
             Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
                                pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
                                bias: bias.map { UnsafePointer($0.data) }, activation: activation, dst: output.data,
-                               outH: geo.outH, outW: geo.outW)
+                               outH: geo.outH, outW: geo.outW, cached: lease)
+            if lease != nil { cache?.commit(channels: geo.channels) }
             return
         case .swapped:
             output.fill(0)

@@ -33,14 +33,16 @@ extension Tensor {
 
     /// Inference only (nothing is recorded): writes `activation(conv2d(self) + bias)` into `output`, which must have
     /// the conv's output shape; `output` may be a channel view of a larger buffer (`channelView`), so a dense block
-    /// writes each conv straight into its slice, with no concat.
+    /// writes each conv straight into its slice, with no concat. When `self` is a channel prefix of `cache`'s buffer,
+    /// a Winograd conv transforms only the channels that earlier convs through the same cache did not.
     /// - Throws: as `conv2d`, and `TensorError.shapeMismatch` for a wrong output shape.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
-                       activation: ConvActivation?, into output: Tensor) throws {
+                       activation: ConvActivation?, into output: Tensor, cache: WinogradInputCache? = nil) throws {
         let geo = try convCheck(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
         let expected = [shape[0], weight.shape[0], geo.outH, geo.outW]
         guard output.shape == expected else { throw TensorError.shapeMismatch(op: "conv2d into", expected, output.shape) }
-        try Tensor.fusedForward(input: self, weight: weight, bias: bias, geometry: geo, activation: activation, output: output)
+        try Tensor.fusedForward(input: self, weight: weight, bias: bias, geometry: geo, activation: activation,
+                                output: output, cache: cache)
     }
 
     /// A view of channels `range` of a batch-1 NCHW tensor, sharing its memory (writes go through to `self`).
@@ -69,7 +71,7 @@ extension Tensor {
     }
 
     private static func fusedForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry geo: ConvGeometry,
-                                     activation: ConvActivation?, output: Tensor) throws {
+                                     activation: ConvActivation?, output: Tensor, cache: WinogradInputCache? = nil) throws {
         let cout = weight.shape[0]
         var fused = FusedActivation.none
         switch activation {
@@ -83,7 +85,7 @@ extension Tensor {
             fused = .prelu(UnsafePointer(slopes.data), shared: slopes.count == 1)
         }
         withExtendedLifetime(activation) {
-            convForward(input: input, weight: weight, geometry: geo, output: output, bias: bias, activation: fused)
+            convForward(input: input, weight: weight, geometry: geo, output: output, bias: bias, activation: fused, cache: cache)
         }
     }
 

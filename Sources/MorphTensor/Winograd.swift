@@ -39,6 +39,8 @@ enum Winograd {
     /// - `bias`: optional [K], added to every output pixel of channel k; `activation` is applied as the output is written.
     /// - `maxBlockTiles`, `maxChannelBlock`, `maxGroupTiles`: tighter caps on the plan (tests use them to cross
     ///   tile-block, channel-block and group boundaries).
+    /// - `cached` (batch 1 only): V lives in a `WinogradInputCache` for the whole image, and only channels from
+    ///   `ready` on are transformed.
     ///
     /// Threading (see `Parallel`): the tiles of one image are taken in groups whose transformed input V fits a
     /// bounded scratch. For each group, phase 1 transforms the input, split over input channels; phase 2 runs jobs
@@ -48,25 +50,34 @@ enum Winograd {
                           pad: Int, weight: UnsafePointer<Float>, outChannels k: Int, transposed: Bool,
                           bias: UnsafePointer<Float>? = nil, activation: FusedActivation = .none,
                           dst: UnsafeMutablePointer<Float>, outH: Int, outW: Int, maxBlockTiles: Int = .max,
-                          maxChannelBlock: Int = .max, maxGroupTiles: Int = .max) {
+                          maxChannelBlock: Int = .max, maxGroupTiles: Int = .max,
+                          cached: WinogradInputCache.Lease? = nil) {
         let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
+        let cached = batch == 1 ? cached : nil
         let plan = WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers,
-                                maxBlockTiles: maxBlockTiles, maxChannelBlock: maxChannelBlock, maxGroupTiles: maxGroupTiles)
+                                maxBlockTiles: maxBlockTiles, maxChannelBlock: maxChannelBlock,
+                                maxGroupTiles: cached == nil ? maxGroupTiles : total, wholeImage: cached != nil)
         let u = TensorStorage(count: positions * k * c, zeroed: false)
         defer { withExtendedLifetime(u) {} }
-        let v = TensorStorage(count: positions * c * plan.group + 16, zeroed: false)
+        let v = cached == nil ? TensorStorage(count: positions * c * plan.group + 16, zeroed: false) : nil
         defer { withExtendedLifetime(v) {} }
         transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
         let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
-        let kernels = UnsafePointer(u.pointer), inputs = v.pointer
+        // V is [16][stride][count]: the cache's rows are the whole buffer's channels, of which this conv reads c.
+        let kernels = UnsafePointer(u.pointer), inputs = cached?.v ?? v!.pointer, stride = cached?.channelStride ?? c
         let outPlane = outH * outW
         for n in 0..<batch {
             let image = src + n * c * h * w, out = dst + n * k * outPlane
             var first = 0
             while first < total {
                 let count = min(plan.group, total - first)
-                Parallel.chunks(c) { channels in
-                    transformInput(image, channels: c, range: channels, layout: layout, first: first, count: count, into: inputs)
+                let fresh = (cached?.ready ?? 0)..<c
+                if !fresh.isEmpty {
+                    Parallel.chunks(fresh.count) { part in
+                        let channels = (fresh.lowerBound + part.lowerBound)..<(fresh.lowerBound + part.upperBound)
+                        transformInput(image, channels: stride, range: channels, layout: layout, first: first, count: count,
+                                       into: inputs)
+                    }
                 }
                 let tileBlocks = (count + plan.tiles - 1) / plan.tiles
                 let channelBlocks = (k + plan.outChannels - 1) / plan.outChannels
@@ -80,7 +91,7 @@ enum Winograd {
                     for xi in 0..<positions {
                         let a = kernels + xi * k * c + (transposed ? k0 : k0 * c)
                         BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
-                                   b: inputs + xi * c * count + t0, ldb: count, c: m + xi * kb * tiles, ldc: tiles)
+                                   b: inputs + xi * stride * count + t0, ldb: count, c: m + xi * kb * tiles, ldc: tiles)
                     }
                     transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
                                     bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0),

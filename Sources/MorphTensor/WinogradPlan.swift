@@ -1,7 +1,8 @@
 /// How `Winograd.correlate` cuts one image: groups of tiles whose transformed input fits a bounded scratch, and
 /// inside a group, jobs of `tiles` tiles × `outChannels` output channels, enough of them for every worker.
 struct WinogradPlan: Equatable {
-    /// Tiles transformed together (V holds 16 · inner · group floats).
+    /// Tiles transformed together (V holds 16 · inner · group floats); all of them for `wholeImage`, where V is
+    /// a `WinogradInputCache` bounded by its own budget.
     let group: Int
     /// Tiles per job: the n side of the job's sgemms.
     let tiles: Int
@@ -12,15 +13,27 @@ struct WinogradPlan: Equatable {
     static let inputBudget = 4 << 20
     /// Floats of one job's products M (16 · outChannels · tiles), so that they are still in cache for the output transform.
     static let productBudget = 512 << 10
+    /// m · n · k of one job's sgemm to aim for: half of the 10⁶ up to which OpenBLAS (0.3.x, AVX-512 cores)
+    /// multiplies in place instead of packing both operands. At Winograd's shapes (m = 64 output channels,
+    /// k ≤ 128 input channels) packing costs about what it saves, and single-threaded sgemms of 64 × 128 × 64
+    /// ran 25–35 % faster than 64 × 256 × 64 (`conv3x3_c64_256x256` gained 9 %). With more input channels no
+    /// block of ≥ 64 tiles fits, and the plan keeps its larger blocks.
+    static let unpackedVolume = 512 << 10
     /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.
     static let jobsPerWorker = 2
 
     init(inner: Int, outer: Int, totalTiles: Int, workers: Int, maxBlockTiles: Int = .max, maxChannelBlock: Int = .max,
-         maxGroupTiles: Int = .max) {
+         maxGroupTiles: Int = .max, wholeImage: Bool = false) {
         let positions = Winograd.positions
-        let group = max(1, min(totalTiles, maxGroupTiles, max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))))
+        let budgeted = max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))
+        let group = max(1, min(totalTiles, maxGroupTiles, wholeImage ? totalTiles : budgeted))
         var kb = max(1, min(outer, maxChannelBlock))
         var tb = max(1, min(group, maxBlockTiles, max(64, WinogradPlan.productBudget / (positions * kb)), 256))
+        // Where jobs of ≤ 64 output channels and ≥ 64 tiles fit OpenBLAS' unpacked range, cut them to fit.
+        if min(kb, 64) * 64 * inner <= WinogradPlan.unpackedVolume {
+            kb = min(kb, 64)
+            while tb > 64 && kb * tb * inner > WinogradPlan.unpackedVolume { tb /= 2 }
+        }
         func jobs() -> Int { ((group + tb - 1) / tb) * ((outer + kb - 1) / kb) }
         let target = workers > 1 ? WinogradPlan.jobsPerWorker * workers : 1
         // Split output channels down to 64, then tiles down to 64, then channels down to 32; blocks stay multiples of 8.

@@ -19,6 +19,11 @@ final class ConvWinogradPlanTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(plan.outChannels, 32, "\(workers) workers: channel blocks stay sgemm-sized")
             XCTAssertLessThanOrEqual(16 * 256 * plan.group, WinogradPlan.inputBudget)
         }
+        // 64 channels in and out: tile blocks of 128, so each sgemm is 64 × 128 × 64 (OpenBLAS' unpacked range).
+        XCTAssertEqual(WinogradPlan(inner: 64, outer: 64, totalTiles: 16384, workers: 2).tiles, 128)
+        XCTAssertEqual(WinogradPlan(inner: 128, outer: 32, totalTiles: 16384, workers: 2).tiles, 128)
+        // 256 channels in: no block of ≥ 64 tiles fits the unpacked range, so blocks stay at 256.
+        XCTAssertEqual(WinogradPlan(inner: 256, outer: 64, totalTiles: 16384, workers: 2).tiles, 256)
         let capped = WinogradPlan(inner: 8, outer: 40, totalTiles: 500, workers: 3, maxBlockTiles: 7, maxChannelBlock: 16,
                                   maxGroupTiles: 30)
         XCTAssertEqual(capped.group, 30)
