@@ -98,16 +98,21 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body(range)` over `0..<count` in at most `workers` contiguous chunks of at least `minChunk`.
+    /// Runs `body(range)` over `0..<count` in contiguous chunks of at least `minChunk`: up to `chunksPerWorker`
+    /// per worker, which the workers take as they come free, so that a core slowed by other processes (or a
+    /// virtual CPU its host runs less often) takes fewer chunks instead of holding up the rest.
     public static func chunks(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = insideWorker ? 1 : min(workers, max(1, count / max(minChunk, 1)))
+        let parts = insideWorker || workers == 1 ? 1 : min(workers * chunksPerWorker, max(1, count / max(minChunk, 1)))
         if parts <= 1 { if count > 0 { body(0..<count) }; return }
         let size = (count + parts - 1) / parts
-        run(parts: parts) { p in
+        run(parts: (count + size - 1) / size) { p in
             let lo = p * size, hi = min(count, lo + size)
             if lo < hi { body(lo..<hi) }
         }
     }
+
+    /// Chunks per worker in `chunks` (one region; parts beyond the worker count are taken dynamically).
+    static let chunksPerWorker = 4
 }
 
 /// The number of cores this process may use.

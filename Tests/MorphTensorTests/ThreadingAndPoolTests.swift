@@ -42,10 +42,17 @@ final class ThreadingAndPoolTests: XCTestCase {
             lock.lock(); outerThreads.insert(UInt(pthread_self())); lock.unlock()
             Parallel.chunks(100) { _ in lock.lock(); nestedParts += 1; lock.unlock() }
         }
-        Parallel.chunks(1000) { _ in lock.lock(); chunks += 1; lock.unlock() }
+        var covered = [Int](repeating: 0, count: 1000)
+        Parallel.chunks(1000) { range in
+            lock.lock(); chunks += 1; for i in range { covered[i] += 1 }; lock.unlock()
+        }
         XCTAssertLessThanOrEqual(outerThreads.count, 3)
         XCTAssertEqual(nestedParts, 12, "a loop inside a part is one serial chunk")
-        XCTAssertEqual(chunks, 3)
+        XCTAssertEqual(chunks, 3 * Parallel.chunksPerWorker, "several chunks per worker, taken as workers come free")
+        XCTAssertEqual(covered, [Int](repeating: 1, count: 1000), "every index in exactly one chunk")
+        chunks = 0
+        Parallel.chunks(10, minChunk: 4) { _ in lock.lock(); chunks += 1; lock.unlock() }
+        XCTAssertEqual(chunks, 2, "chunks stay at least minChunk long")
         XCTAssertFalse(Parallel.insideWorker)
         var seen = [Int](repeating: 0, count: 50)
         // Asked outside the loop: inside a part, parts(forJobs:) is 1 (a nested loop runs serially).
