@@ -45,7 +45,9 @@ enum Winograd {
     /// Threading (see `Parallel`): the tiles of one image are taken in groups whose transformed input V fits a
     /// bounded scratch. For each group, phase 1 transforms the input, split over input channels; phase 2 runs jobs
     /// of (tile block × output-channel block), each doing its 16 single-threaded sgemms and its output transform,
-    /// pulled by the workers as they come free. No job shares a written byte with another.
+    /// pulled by the workers as they come free. No job shares a written byte with another. When one output-channel
+    /// block covers all K (K ≤ 64, as in SRVGG, RRDB and most training convs), there is no phase 1: each job
+    /// transforms its own tile block into per-thread scratch, which stays in its core's cache for the sgemms.
     static func correlate(src: UnsafePointer<Float>, batch: Int, channels c: Int, height h: Int, width w: Int,
                           pad: Int, weight: UnsafePointer<Float>, outChannels k: Int, transposed: Bool,
                           bias: UnsafePointer<Float>? = nil, activation: FusedActivation = .none,
@@ -54,17 +56,24 @@ enum Winograd {
                           cached: WinogradInputCache.Lease? = nil) {
         let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
         let cached = batch == 1 ? cached : nil
-        let plan = WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers,
-                                maxBlockTiles: maxBlockTiles, maxChannelBlock: maxChannelBlock,
-                                maxGroupTiles: cached == nil ? maxGroupTiles : total, wholeImage: cached != nil)
+        func plan(wholeImage: Bool) -> WinogradPlan {
+            WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers, maxBlockTiles: maxBlockTiles,
+                         maxChannelBlock: maxChannelBlock, maxGroupTiles: wholeImage ? total : maxGroupTiles,
+                         wholeImage: wholeImage)
+        }
+        // With one output-channel block, each tile block's V feeds one job only: the job transforms it itself,
+        // into scratch that stays in its core's cache, and no phase writes V for a whole group.
+        let whole = plan(wholeImage: true)
+        let perJob = cached == nil && whole.outChannels >= k
+        let plan = cached != nil || perJob ? whole : plan(wholeImage: false)
         let u = TensorStorage(count: positions * k * c, zeroed: false)
         defer { withExtendedLifetime(u) {} }
-        let v = cached == nil ? TensorStorage(count: positions * c * plan.group + 16, zeroed: false) : nil
+        let v = cached == nil && !perJob ? TensorStorage(count: positions * c * plan.group + 16, zeroed: false) : nil
         defer { withExtendedLifetime(v) {} }
         transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
         let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
         // V is [16][stride][count]: the cache's rows are the whole buffer's channels, of which this conv reads c.
-        let kernels = UnsafePointer(u.pointer), inputs = cached?.v ?? v!.pointer, stride = cached?.channelStride ?? c
+        let kernels = UnsafePointer(u.pointer), inputs = cached?.v ?? v?.pointer, stride = cached?.channelStride ?? c
         let outPlane = outH * outW
         for n in 0..<batch {
             let image = src + n * c * h * w, out = dst + n * k * outPlane
@@ -72,7 +81,7 @@ enum Winograd {
             while first < total {
                 let count = min(plan.group, total - first)
                 let fresh = (cached?.ready ?? 0)..<c
-                if !fresh.isEmpty {
+                if let inputs, !fresh.isEmpty {
                     Parallel.chunks(fresh.count) { part in
                         let channels = (fresh.lowerBound + part.lowerBound)..<(fresh.lowerBound + part.upperBound)
                         transformInput(image, channels: stride, range: channels, layout: layout, first: first, count: count,
@@ -81,17 +90,28 @@ enum Winograd {
                 }
                 let tileBlocks = (count + plan.tiles - 1) / plan.tiles
                 let channelBlocks = (k + plan.outChannels - 1) / plan.outChannels
-                let jobs = tileBlocks * channelBlocks, perPart = positions * plan.outChannels * plan.tiles + 16
+                let jobs = tileBlocks * channelBlocks, productFloats = positions * plan.outChannels * plan.tiles + 16
+                let perPart = productFloats + (perJob ? positions * c * plan.tiles + 16 : 0)
                 let products = TensorStorage(count: Parallel.parts(forJobs: jobs) * perPart, zeroed: false)
                 defer { withExtendedLifetime(products) {} }
                 Parallel.jobs(jobs) { part, job in
                     let t0 = (job % tileBlocks) * plan.tiles, k0 = (job / tileBlocks) * plan.outChannels
                     let tiles = min(plan.tiles, count - t0), kb = min(plan.outChannels, k - k0)
                     let m = products.pointer + part * perPart
+                    // V_ξ of this block: rows of `ldb` floats, `positionStride` apart.
+                    var block = UnsafePointer<Float>(m), ldb = count, positionStride = stride * count
+                    if let inputs {
+                        block = UnsafePointer(inputs + t0)
+                    } else {
+                        let own = m + productFloats
+                        transformInput(image, channels: c, range: 0..<c, layout: layout, first: first + t0, count: tiles,
+                                       into: own)
+                        (block, ldb, positionStride) = (UnsafePointer(own), tiles, c * tiles)
+                    }
                     for xi in 0..<positions {
                         let a = kernels + xi * k * c + (transposed ? k0 : k0 * c)
                         BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
-                                   b: inputs + xi * stride * count + t0, ldb: count, c: m + xi * kb * tiles, ldc: tiles)
+                                   b: block + xi * positionStride, ldb: ldb, c: m + xi * kb * tiles, ldc: tiles)
                     }
                     transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
                                     bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0),

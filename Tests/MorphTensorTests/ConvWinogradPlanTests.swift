@@ -38,6 +38,8 @@ final class ConvWinogradPlanTests: XCTestCase {
             (2, 33, 20, 17, 17, 1, .max, 7, 40), (1, 12, 70, 9, 14, 1, 8, 64, .max), (1, 64, 96, 24, 24, 1, .max, .max, .max),
             // 35 × 33 = 1,155 tiles in one group: the weight gradient's sgemms cross its 1,024-tile chunk.
             (1, 9, 17, 70, 66, 1, .max, .max, .max),
+            // One output-channel block: each job transforms its own tile block (blocks of 16 tiles, batch 2).
+            (2, 16, 40, 21, 19, 1, 16, .max, .max), (2, 24, 64, 9, 30, 0, 16, .max, .max),
         ]
         var rng = SeededRNG(seed: 31)
         for workers in [1, 2, 3, 8] {
