@@ -64,7 +64,7 @@ enum Winograd {
         // With one output-channel block, each tile block's V feeds one job only: the job transforms it itself,
         // into scratch that stays in its core's cache, and no phase writes V for a whole group.
         let whole = plan(wholeImage: true)
-        let perJob = cached == nil && whole.outChannels >= k
+        let perJob = cached == nil && k <= WinogradPlan.perJobOutChannels && whole.outChannels >= k
         let plan = cached != nil || perJob ? whole : plan(wholeImage: false)
         let u = TensorStorage(count: positions * k * c, zeroed: false)
         defer { withExtendedLifetime(u) {} }

@@ -19,6 +19,10 @@ struct WinogradPlan: Equatable {
     /// ran 25–35 % faster than 64 × 256 × 64 (`conv3x3_c64_256x256` gained 9 %). With more input channels no
     /// block of ≥ 64 tiles fits, and the plan keeps its larger blocks.
     static let unpackedVolume = 512 << 10
+    /// Up to this many output channels, a job transforms its own tile block (V then takes 16 · inner · tiles floats
+    /// per thread, which stays in cache); with more, a 256-channel block's V would not, and a whole phase transforms
+    /// the group first.
+    static let perJobOutChannels = 64
     /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.
     static let jobsPerWorker = 2
 
