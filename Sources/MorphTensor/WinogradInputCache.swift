@@ -13,7 +13,7 @@ public final class WinogradInputCache {
     public let buffer: Tensor
     private var storage: TensorStorage?
     private var transformed = 0
-    private var padding = -1
+    private var padding = -1, tiles = -1
 
     /// The most floats of transformed input one cache holds (128 MiB).
     public static let maxFloats = 32 << 20
@@ -32,14 +32,15 @@ public final class WinogradInputCache {
 
     /// Where the transformed input of `input` lives: V as [16][channelStride][tiles], whose channels below `ready`
     /// are already transformed; nil when `input` is not a prefix of the buffer or the cache would exceed `maxFloats`.
-    func lease(input: Tensor, padding pad: Int, tiles: Int) -> Lease? {
+    func lease(input: Tensor, padding pad: Int, tiles count: Int) -> Lease? {
         let c = buffer.shape[1]
         guard input.rank == 4, input.shape[0] == 1, input.shape[2] == buffer.shape[2], input.shape[3] == buffer.shape[3],
               input.shape[1] <= c, input.data == buffer.data else { return nil }
-        let (floats, overflow) = (Winograd.positions * c).multipliedReportingOverflow(by: tiles)
+        let (floats, overflow) = (Winograd.positions * c).multipliedReportingOverflow(by: count)
         guard !overflow, floats <= WinogradInputCache.maxFloats else { return nil }
-        if storage == nil { storage = TensorStorage(count: floats, zeroed: false) }
-        if pad != padding { transformed = 0; padding = pad }
+        // Another padding moves every tile (and may change how many there are): start over, in storage that fits.
+        if pad != padding || count != tiles { transformed = 0; padding = pad; tiles = count }
+        if (storage?.count ?? 0) < floats { storage = TensorStorage(count: floats, zeroed: false) }
         guard let storage else { return nil }
         return Lease(v: storage.pointer, channelStride: c, ready: min(transformed, input.shape[1]))
     }

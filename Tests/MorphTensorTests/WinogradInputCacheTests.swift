@@ -76,6 +76,16 @@ final class WinogradInputCacheTests: XCTestCase {
         try prefix.conv2d(weight: weight, bias: bias, padding: 0, activation: nil, into: unpadded, cache: cache)
         assertClose(unpadded.values, try reference(prefix, weight, bias, padding: 0).values, atol: 1e-4, "padding 0")
 
+        // And back to padding 1: the cache starts over again.
+        try prefix.conv2d(weight: weight, bias: bias, padding: 1, activation: nil, into: padded, cache: cache)
+        assertClose(padded.values, try reference(prefix, weight, bias, padding: 1).values, atol: 1e-4, "padding 1 again")
+        // A fresh cache sized for padding 0's 20 tiles must grow for padding 1's 30.
+        let grown = try WinogradInputCache(buffer: buffer)
+        try prefix.conv2d(weight: weight, bias: bias, padding: 0, activation: nil, into: unpadded, cache: grown)
+        try prefix.conv2d(weight: weight, bias: bias, padding: 1, activation: nil, into: padded, cache: grown)
+        assertClose(padded.values, try reference(prefix, weight, bias, padding: 1).values, atol: 1e-4,
+                    "padding 0 then 1 in a fresh cache")
+
         // Channels 8..<24 are no prefix of the buffer: the conv runs uncached.
         let middle = try buffer.channelView(8..<24)
         XCTAssertNil(cache.lease(input: middle, padding: 1, tiles: 30))
