@@ -106,8 +106,7 @@ public enum Parallel {
         if parts <= 1 { if count > 0 { body(0..<count) }; return }
         let size = (count + parts - 1) / parts
         run(parts: (count + size - 1) / size) { p in
-            let lo = p * size, hi = min(count, lo + size)
-            if lo < hi { body(lo..<hi) }
+            body(p * size..<min(count, p * size + size))
         }
     }
 

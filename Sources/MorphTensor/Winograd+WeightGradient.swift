@@ -15,17 +15,17 @@ extension Winograd {
     /// always gives the same bits.
     ///
     /// - Parameters: `image` [N, C, H, W] (read with zero padding `pad`); `gradient` [N, R, outH, outW];
-    ///   `into` receives dW as [R, C, 3, 3] (overwritten). `maxGroupTiles` caps the tiles of one job (tests cross
+    ///   `into` receives dW as [R, C, 3, 3] (overwritten). `maxJobTiles` caps the tiles of one job (tests cross
     ///   job boundaries with it).
     static func weightGradient(image: UnsafePointer<Float>, batch: Int, channels c: Int, height h: Int, width w: Int,
                                pad: Int, gradient: UnsafePointer<Float>, rows r: Int, outH: Int, outW: Int,
-                               into dw: UnsafeMutablePointer<Float>, maxGroupTiles: Int = .max) {
+                               into dw: UnsafeMutablePointer<Float>, maxJobTiles: Int = .max) {
         let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
         var block = 256
         while block > 32 && positions * (c + r) * block > gradientScratch { block /= 2 }
         // Enough jobs for every worker twice over, down to blocks of 32 tiles.
         let perWorker = (batch * total + 2 * Parallel.workers - 1) / (2 * Parallel.workers)
-        block = max(1, min(block, max(32, perWorker), total, maxGroupTiles))
+        block = max(1, min(block, max(32, perWorker), total, maxJobTiles))
         let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
         let blocks = (total + block - 1) / block, jobs = batch * blocks
         let sumFloats = positions * r * c

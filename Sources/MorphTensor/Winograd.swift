@@ -58,8 +58,7 @@ enum Winograd {
         let cached = batch == 1 ? cached : nil
         func plan(wholeImage: Bool) -> WinogradPlan {
             WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers, maxBlockTiles: maxBlockTiles,
-                         maxChannelBlock: maxChannelBlock, maxGroupTiles: wholeImage ? total : maxGroupTiles,
-                         wholeImage: wholeImage)
+                         maxChannelBlock: maxChannelBlock, maxGroupTiles: maxGroupTiles, wholeImage: wholeImage)
         }
         // With one output-channel block, each tile block's V feeds one job only: the job transforms it itself,
         // into scratch that stays in its core's cache, and no phase writes V for a whole group.
@@ -99,9 +98,9 @@ enum Winograd {
                     let tiles = min(plan.tiles, count - t0), kb = min(plan.outChannels, k - k0)
                     let m = products.pointer + part * perPart
                     // V_ξ of this block: rows of `ldb` floats, `positionStride` apart.
-                    var block = UnsafePointer<Float>(m), ldb = count, positionStride = stride * count
+                    let block: UnsafePointer<Float>, ldb: Int, positionStride: Int
                     if let inputs {
-                        block = UnsafePointer(inputs + t0)
+                        (block, ldb, positionStride) = (UnsafePointer(inputs + t0), count, stride * count)
                     } else {
                         let own = m + productFloats
                         transformInput(image, channels: c, range: 0..<c, layout: layout, first: first + t0, count: tiles,

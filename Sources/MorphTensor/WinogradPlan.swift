@@ -1,8 +1,8 @@
 /// How `Winograd.correlate` cuts one image: groups of tiles whose transformed input fits a bounded scratch, and
 /// inside a group, jobs of `tiles` tiles × `outChannels` output channels, enough of them for every worker.
 struct WinogradPlan: Equatable {
-    /// Tiles transformed together (V holds 16 · inner · group floats); all of them for `wholeImage`, where V is
-    /// a `WinogradInputCache` bounded by its own budget.
+    /// Tiles transformed together (V holds 16 · inner · group floats); all of them for `wholeImage` (whatever
+    /// `maxGroupTiles` says), where V is a `WinogradInputCache` bounded by its own budget or per-job scratch.
     let group: Int
     /// Tiles per job: the n side of the job's sgemms.
     let tiles: Int
@@ -30,7 +30,7 @@ struct WinogradPlan: Equatable {
          maxGroupTiles: Int = .max, wholeImage: Bool = false) {
         let positions = Winograd.positions
         let budgeted = max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))
-        let group = max(1, min(totalTiles, maxGroupTiles, wholeImage ? totalTiles : budgeted))
+        let group = max(1, wholeImage ? totalTiles : min(totalTiles, maxGroupTiles, budgeted))
         var kb = max(1, min(outer, maxChannelBlock))
         var tb = max(1, min(group, maxBlockTiles, max(64, WinogradPlan.productBudget / (positions * kb)), 256))
         // Where jobs of ≤ 64 output channels and ≥ 64 tiles fit OpenBLAS' unpacked range, cut them to fit.

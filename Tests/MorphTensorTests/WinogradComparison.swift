@@ -5,7 +5,7 @@ import TestSupport
 /// The one comparison of `Winograd.correlate` with the im2col path (itself PyTorch-parity-tested): forward
 /// with bias, the input gradient through the transposed correlation, and the weight gradient, under given block caps.
 enum WinogradComparison {
-    /// Caps on the work split: tiles per block, output channels per block, tiles per group.
+    /// Caps on the work split: tiles per block, output channels per block, tiles per group (and per weight-gradient job).
     struct Caps: CustomStringConvertible {
         var tiles = Int.max, channels = Int.max, group = Int.max
         var description: String { "caps \(tiles)/\(channels)/\(group)" }
@@ -40,7 +40,7 @@ enum WinogradComparison {
         let weightReference = Tensor.convWeightGradient(g, input: x, weightShape: weight.shape, geometry: geo, algorithm: .im2col)
         let weightFast = Tensor(zeros: weight.shape)
         Winograd.weightGradient(image: x.data, batch: n, channels: cin, height: h, width: w, pad: pad, gradient: g.data,
-                                rows: cout, outH: geo.outH, outW: geo.outW, into: weightFast.data, maxGroupTiles: caps.group)
+                                rows: cout, outH: geo.outH, outW: geo.outW, into: weightFast.data, maxJobTiles: caps.group)
         assertCloseScaled(weightFast.values, weightReference.values, floorFraction: 1e-6, "\(label) weight gradient",
                           file: file, line: line)
     }
