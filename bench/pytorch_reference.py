@@ -43,10 +43,11 @@ def median_seconds(fn, repeats, warmup=1, budget=20.0):
 
 
 def conv_cases():
-    def conv(cin, cout, size, k, pad):
+    def conv(cin, cout, size, k, pad, stride=1):
         x = torch.rand(1, cin, size, size)
         w = torch.rand(cout, cin, k, k) * 0.2 - 0.1
-        return (lambda: F.conv2d(x, w, padding=pad)), 2.0 * cout * cin * k * k * size * size
+        out = (size + 2 * pad - k) // stride + 1
+        return (lambda: F.conv2d(x, w, stride=stride, padding=pad)), 2.0 * cout * cin * k * k * out * out
 
     def conv_backward():
         x = torch.rand(1, 256, 64, 64, requires_grad=True)
@@ -55,10 +56,11 @@ def conv_cases():
         y = F.conv2d(x, w, padding=1)
         return (lambda: torch.autograd.grad(y, [x, w], g, retain_graph=True)), 4.0 * 256 * 256 * 9 * 64 * 64
 
-    def conv_t():
-        x = torch.rand(1, 256, 64, 64)
-        w = torch.rand(256, 128, 3, 3) * 0.2 - 0.1
-        return (lambda: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1)), 2.0 * 256 * 128 * 9 * 64 * 64
+    def conv_t(cin=256, cout=128, k=3, padding=1, output_padding=1):
+        x = torch.rand(1, cin, 64, 64)
+        w = torch.rand(cin, cout, k, k) * 0.2 - 0.1
+        return ((lambda: F.conv_transpose2d(x, w, stride=2, padding=padding, output_padding=output_padding)),
+                2.0 * cin * cout * k * k * 64 * 64)
 
     def sgemm():
         a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
@@ -71,6 +73,8 @@ def conv_cases():
         "conv3x3_c64_256x256": (True, lambda: conv(64, 64, 256, 3, 1)),
         "conv7x7_c3_64_256x256": (True, lambda: conv(3, 64, 256, 7, 3)),
         "convT3x3_s2_c256_128_64x64": (True, conv_t),
+        "conv4x4_s2_c128_256_64x64": (True, lambda: conv(128, 256, 64, 4, 1, stride=2)),
+        "convT4x4_s2_c256_64_64x64": (True, lambda: conv_t(256, 64, 4, 1, 0)),
     }
 
 

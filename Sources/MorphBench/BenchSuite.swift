@@ -64,6 +64,8 @@ public enum BenchSuite {
             conv("conv3x3_c64_256x256", cin: 64, cout: 64, size: 256, k: 3, pad: 1),
             conv("conv7x7_c3_64_256x256", cin: 3, cout: 64, size: 256, k: 7, pad: 3),
             convTranspose("convT3x3_s2_c256_128_64x64"),
+            conv("conv4x4_s2_c128_256_64x64", cin: 128, cout: 256, size: 64, k: 4, pad: 1, stride: 2),
+            convTranspose("convT4x4_s2_c256_64_64x64", cin: 256, cout: 64, k: 4, padding: 1, outputPadding: 0),
         ]
         list += modelCases()
         list += trainCases()
@@ -111,13 +113,15 @@ public enum BenchSuite {
         }
     }
 
-    static func conv(_ name: String, cin: Int, cout: Int, size: Int, k: Int, pad: Int) -> BenchCase {
+    /// A forward conv of a `size`² image; its GFLOP/s count the direct method's multiply-adds.
+    static func conv(_ name: String, cin: Int, cout: Int, size: Int, k: Int, pad: Int, stride: Int = 1) -> BenchCase {
         BenchCase(name: name, quick: true, isConvolution: true) { bench in
             var rng = SeededRNG(seed: 2)
             let x = Tensor.uniform([1, cin, size, size], rng: &rng)
             let w = Tensor.uniform([cout, cin, k, k], low: -0.1, high: 0.1, rng: &rng)
-            let s = try bench.median { _ = try withoutGrad { try x.conv2d(weight: w, padding: pad) } }
-            let flops = 2.0 * Double(cout * cin * k * k) * Double(size * size)
+            let s = try bench.median { _ = try withoutGrad { try x.conv2d(weight: w, stride: stride, padding: pad) } }
+            let out = (size + 2 * pad - k) / stride + 1
+            let flops = 2.0 * Double(cout * cin * k * k) * Double(out * out)
             return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
         }
     }
@@ -137,15 +141,19 @@ public enum BenchSuite {
         }
     }
 
-    static func convTranspose(_ name: String) -> BenchCase {
+    /// A stride-2 transposed conv of a 64² image (the ResNet and U-Net generators' up-sampling).
+    static func convTranspose(_ name: String, cin: Int = 256, cout: Int = 128, k: Int = 3, padding: Int = 1,
+                              outputPadding: Int = 1) -> BenchCase {
         BenchCase(name: name, quick: true, isConvolution: true) { bench in
             var rng = SeededRNG(seed: 4)
-            let x = Tensor.uniform([1, 256, 64, 64], rng: &rng)
-            let w = Tensor.uniform([256, 128, 3, 3], low: -0.1, high: 0.1, rng: &rng)
+            let x = Tensor.uniform([1, cin, 64, 64], rng: &rng)
+            let w = Tensor.uniform([cin, cout, k, k], low: -0.1, high: 0.1, rng: &rng)
             let s = try bench.median {
-                _ = try withoutGrad { try x.convTranspose2d(weight: w, stride: 2, padding: 1, outputPadding: 1) }
+                _ = try withoutGrad {
+                    try x.convTranspose2d(weight: w, stride: 2, padding: padding, outputPadding: outputPadding)
+                }
             }
-            let flops = 2.0 * Double(256 * 128 * 9) * Double(64 * 64)
+            let flops = 2.0 * Double(cin * cout * k * k) * Double(64 * 64)
             return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
         }
     }

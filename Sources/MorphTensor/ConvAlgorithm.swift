@@ -4,12 +4,14 @@ import Foundation
 ///
 /// - `.im2col`: im2col + sgemm (forward) or sgemm + col2im (input gradient), any geometry.
 /// - `.winograd`: Winograd F(2×2, 3×3) for 3×3, stride-1, dilation-1 kernels with padding ≤ 2.
+/// - `.winogradStride2`: Winograd F(2×2, 2×2) over the four phases of a 4×4, stride-2, dilation-1 kernel
+///   (`WinogradStride2`).
 /// - `.swapped`: for stride 1, the op runs as the other direction of the conv with the rotated,
 ///   transposed kernel: a forward conv becomes an input gradient (sgemm on the raw input, then col2im),
 ///   and an input gradient becomes a forward conv (im2col of g). With few output channels this keeps the
 ///   sgemm's short side off the inner dimension, and the column buffer scales with the few channels.
 enum ConvAlgorithm: Equatable {
-    case auto, im2col, winograd, swapped
+    case auto, im2col, winograd, winogradStride2, swapped
 
     /// `MORPH_CONV=im2col` in the environment turns the fast paths off (to compare speed or rounding).
     static let onlyIm2col: Bool = ProcessInfo.processInfo.environment["MORPH_CONV"] == "im2col"
@@ -21,11 +23,13 @@ enum ConvAlgorithm: Equatable {
         switch self {
         case .im2col: return .im2col
         case .winograd: return Winograd.supports(geo) ? .winograd : .im2col
+        case .winogradStride2: return WinogradStride2.supports(geo) ? .winogradStride2 : .im2col
         case .swapped: return geo.canSwap ? .swapped : .im2col
         case .auto:
             if ConvAlgorithm.onlyIm2col { return .im2col }
             let inner = forward ? geo.channels : outputChannels, outer = forward ? outputChannels : geo.channels
             if Winograd.profitable(geo, inner: inner, outer: outer) { return .winograd }
+            if WinogradStride2.profitable(geo, outputChannels: outputChannels, forward: forward) { return .winogradStride2 }
             if geo.canSwap && 2 * outputChannels <= geo.channels { return .swapped }
             return .im2col
         }

@@ -88,8 +88,9 @@ extension Tensor {
 
     /// output[n] = W · im2col(input[n]) (+ bias); W is [Cout, K] with K = geometry.columnRows.
     ///
-    /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), and stride-1
-    /// kernels with few output channels as the transposed op of the swapped conv (see `ConvAlgorithm`).
+    /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), 4×4 stride-2 ones
+    /// through F(2×2, 2×2) over their phases (`WinogradStride2`), and stride-1 kernels with few output channels as
+    /// the transposed op of the swapped conv (see `ConvAlgorithm`).
     /// `activation` is applied as the output is written (after the bias). A Winograd conv whose input is a channel
     /// prefix of `cache`'s buffer reuses the channels transformed by earlier convs.
     static func convForward(input: Tensor, weight: Tensor, geometry geo: ConvGeometry, output: Tensor, bias: Tensor? = nil,
@@ -107,6 +108,10 @@ extension Tensor {
                                bias: bias.map { UnsafePointer($0.data) }, activation: activation, dst: output.data,
                                outH: geo.outH, outW: geo.outW, cached: lease)
             if lease != nil { cache?.commit(channels: geo.channels) }
+            return
+        case .winogradStride2:
+            WinogradStride2.forward(input: input.data, batch: batch, geometry: geo, weight: weight.data, outChannels: cout,
+                                    bias: bias.map { UnsafePointer($0.data) }, activation: activation, output: output.data)
             return
         case .swapped:
             output.fill(0)
@@ -143,7 +148,8 @@ extension Tensor {
     /// The image-side tensor [N, channels, height, width] = col2im(Wᵀ · g[n]); g is [N, Cout, outH, outW].
     ///
     /// `.auto` runs 3×3 stride-1 kernels with enough channels as a Winograd correlation of g with the rotated,
-    /// transposed kernel, and stride-1 kernels with few g channels as the forward op of the swapped conv.
+    /// transposed kernel, 4×4 stride-2 ones (convTranspose2d's up-sampling) as four F(2×2, 2×2) phase
+    /// correlations, and stride-1 kernels with few g channels as the forward op of the swapped conv.
     static func convInputGradient(_ g: Tensor, weight: Tensor, geometry geo: ConvGeometry, batch: Int,
                                   algorithm: ConvAlgorithm = .auto) -> Tensor {
         let method = algorithm.resolved(geo, outputChannels: g.shape[1], forward: false)
@@ -162,6 +168,10 @@ extension Tensor {
             Winograd.correlate(src: g.data, batch: batch, channels: cout, height: geo.outH, width: geo.outW,
                                pad: 2 - geo.padding, weight: weight.data, outChannels: geo.channels, transposed: true,
                                dst: result.data, outH: geo.height, outW: geo.width)
+            return
+        case .winogradStride2:
+            WinogradStride2.transposed(g.data, batch: batch, geometry: geo, gradientChannels: cout, weight: weight.data,
+                                       into: result.data)
             return
         case .swapped:
             convForward(input: g, weight: flippedTransposed(weight), geometry: geo.swapped(outputChannels: cout),

@@ -10,6 +10,9 @@ import Foundation
 /// would need 4× fewer but misses the 1e-4 relative parity in Float32, so it is not used. The weight gradient
 /// runs through Winograd too (`weightGradient`); its error against float64 stays within twice PyTorch's own.
 ///
+/// The same correlation runs F(2×2, 2×2) (3×3 input tiles, 9 positions) for the 2×2 phase convs of stride-2
+/// 4×4 kernels (`WinogradStride2`, `WinogradTile`).
+///
 /// Scratch is bounded: tiles are processed in groups and blocks (see `WinogradPlan`); a block may span several
 /// tile rows or part of one, and the whole image is never transformed at once.
 enum Winograd {
@@ -37,8 +40,11 @@ enum Winograd {
     /// - `transposed` true: `weight` is [C, K, 3, 3] and kernel(k, c) = weight[c, k] rotated by 180°
     ///   (the input gradient of conv2d, and convTranspose2d with stride 1).
     /// - `bias`: optional [K], added to every output pixel of channel k; `activation` is applied as the output is written.
+    /// - `tile`: F(2×2, 3×3) (3×3 kernels) or F(2×2, 2×2) (2×2 kernels, with `weightTransformed`).
     /// - `maxBlockTiles`, `maxChannelBlock`, `maxGroupTiles`: tighter caps on the plan (tests use them to cross
     ///   tile-block, channel-block and group boundaries).
+    /// - `weightTransformed`: `weight` already holds U, laid out as `transformKernels` writes it ([positions][K][C],
+    ///   or [positions][C][K] when `transposed`); F(2×2, 2×2) takes its kernels this way (`WinogradStride2`).
     /// - `cached` (batch 1 only): V lives in a `WinogradInputCache` for the whole image, and only channels from
     ///   `ready` on are transformed.
     ///
@@ -53,11 +59,14 @@ enum Winograd {
                           bias: UnsafePointer<Float>? = nil, activation: FusedActivation = .none,
                           dst: UnsafeMutablePointer<Float>, outH: Int, outW: Int, maxBlockTiles: Int = .max,
                           maxChannelBlock: Int = .max, maxGroupTiles: Int = .max,
-                          cached: WinogradInputCache.Lease? = nil) {
+                          cached: WinogradInputCache.Lease? = nil, tile: WinogradTile = .f2x3,
+                          weightTransformed: Bool = false) {
+        let positions = tile.positions
         let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
-        let cached = batch == 1 ? cached : nil
+        let cached = batch == 1 && tile == .f2x3 ? cached : nil
         func plan(wholeImage: Bool) -> WinogradPlan {
-            WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers, maxBlockTiles: maxBlockTiles,
+            WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers, positions: positions,
+                         maxBlockTiles: maxBlockTiles,
                          maxChannelBlock: maxChannelBlock, maxGroupTiles: maxGroupTiles, wholeImage: wholeImage)
         }
         // With one output-channel block, each tile block's V feeds one job only: the job transforms it itself,
@@ -65,14 +74,17 @@ enum Winograd {
         let whole = plan(wholeImage: true)
         let perJob = cached == nil && k <= WinogradPlan.perJobOutChannels && whole.outChannels >= k
         let plan = cached != nil || perJob ? whole : plan(wholeImage: false)
-        let u = TensorStorage(count: positions * k * c, zeroed: false)
+        let u = weightTransformed ? nil : TensorStorage(count: positions * k * c, zeroed: false)
         defer { withExtendedLifetime(u) {} }
         let v = cached == nil && !perJob ? TensorStorage(count: positions * c * plan.group + 16, zeroed: false) : nil
         defer { withExtendedLifetime(v) {} }
-        transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
+        if let u {
+            precondition(tile == .f2x3, "F(2×2, 2×2) takes transformed kernels")
+            transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
+        }
         let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
         // V is [16][stride][count]: the cache's rows are the whole buffer's channels, of which this conv reads c.
-        let kernels = UnsafePointer(u.pointer), inputs = cached?.v ?? v?.pointer, stride = cached?.channelStride ?? c
+        let kernels = u.map { UnsafePointer($0.pointer) } ?? weight, inputs = cached?.v ?? v?.pointer, stride = cached?.channelStride ?? c
         let outPlane = outH * outW
         for n in 0..<batch {
             let image = src + n * c * h * w, out = dst + n * k * outPlane
@@ -84,7 +96,7 @@ enum Winograd {
                     Parallel.chunks(fresh.count) { part in
                         let channels = (fresh.lowerBound + part.lowerBound)..<(fresh.lowerBound + part.upperBound)
                         transformInput(image, channels: stride, range: channels, layout: layout, first: first, count: count,
-                                       into: inputs)
+                                       tile: tile, into: inputs)
                     }
                 }
                 let tileBlocks = (count + plan.tiles - 1) / plan.tiles
@@ -104,7 +116,7 @@ enum Winograd {
                     } else {
                         let own = m + productFloats
                         transformInput(image, channels: c, range: 0..<c, layout: layout, first: first + t0, count: tiles,
-                                       into: own)
+                                       tile: tile, into: own)
                         (block, ldb, positionStride) = (UnsafePointer(own), tiles, c * tiles)
                     }
                     for xi in 0..<positions {
@@ -112,9 +124,14 @@ enum Winograd {
                         BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
                                    b: block + xi * positionStride, ldb: ldb, c: m + xi * kb * tiles, ldc: tiles)
                     }
-                    transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
-                                    bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0),
-                                    into: out + k0 * outPlane)
+                    let tileOut = out + k0 * outPlane, tileBias = bias.map { $0 + k0 }
+                    if tile == .f2x3 {
+                        transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles, bias: tileBias,
+                                        activation: activation.offset(by: k0), into: tileOut)
+                    } else {
+                        transformOutput2x2(m, channels: kb, layout: layout, first: first + t0, count: tiles, bias: tileBias,
+                                           activation: activation.offset(by: k0), into: tileOut)
+                    }
                 }
                 first += count
             }

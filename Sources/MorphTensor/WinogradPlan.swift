@@ -1,7 +1,7 @@
 /// How `Winograd.correlate` cuts one image: groups of tiles whose transformed input fits a bounded scratch, and
 /// inside a group, jobs of `tiles` tiles × `outChannels` output channels, enough of them for every worker.
 struct WinogradPlan: Equatable {
-    /// Tiles transformed together (V holds 16 · inner · group floats); all of them for `wholeImage` (whatever
+    /// Tiles transformed together (V holds positions · inner · group floats); all of them for `wholeImage` (whatever
     /// `maxGroupTiles` says), where V is a `WinogradInputCache` bounded by its own budget or per-job scratch.
     let group: Int
     /// Tiles per job: the n side of the job's sgemms.
@@ -26,9 +26,8 @@ struct WinogradPlan: Equatable {
     /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.
     static let jobsPerWorker = 2
 
-    init(inner: Int, outer: Int, totalTiles: Int, workers: Int, maxBlockTiles: Int = .max, maxChannelBlock: Int = .max,
-         maxGroupTiles: Int = .max, wholeImage: Bool = false) {
-        let positions = Winograd.positions
+    init(inner: Int, outer: Int, totalTiles: Int, workers: Int, positions: Int = Winograd.positions,
+         maxBlockTiles: Int = .max, maxChannelBlock: Int = .max, maxGroupTiles: Int = .max, wholeImage: Bool = false) {
         let budgeted = max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))
         let group = max(1, wholeImage ? totalTiles : min(totalTiles, maxGroupTiles, budgeted))
         var kb = max(1, min(outer, maxChannelBlock))

@@ -2,7 +2,7 @@ import XCTest
 @testable import MorphTensor
 import TestSupport
 
-/// `conv2d(…, activation:)` and `conv2d(…, into:)` on every path (Winograd, im2col, swapped), with every fused
+/// `conv2d(…, activation:)` and `conv2d(…, into:)` on every path (both Winograds, im2col, swapped), with every fused
 /// activation, odd sizes and batch 2, against the separate conv and activation ops (themselves PyTorch-parity-tested).
 final class ConvFusedTests: XCTestCase {
     /// (batch, cin, cout, height, width, kernel, stride, padding) covering the three paths.
@@ -10,7 +10,8 @@ final class ConvFusedTests: XCTestCase {
         (2, 16, 24, 9, 13, 3, 1, 1),   // Winograd
         (1, 3, 16, 11, 7, 7, 1, 3),    // im2col (few input channels)
         (2, 64, 8, 6, 5, 3, 1, 1),     // swapped (few output channels)
-        (1, 12, 10, 10, 9, 4, 2, 1),   // im2col, stride 2
+        (1, 12, 10, 10, 9, 4, 2, 1),   // Winograd F(2×2, 2×2), stride 2
+        (2, 12, 10, 11, 8, 3, 2, 1),   // im2col, stride 2
     ]
 
     func activations(_ cout: Int, _ rng: inout SeededRNG) throws -> [(String, ConvActivation)] {

@@ -28,12 +28,14 @@ final class SRInpaintTrainTests: XCTestCase {
 
     /// One SR training step on `tinyESRGAN()` (adjusted by `configure`) against PyTorch's fixture `name`.
     @discardableResult
-    func checkSRStep(_ name: String, _ configure: (inout TrainOptions) -> Void = { _ in }) throws -> SRModel {
+    func checkSRStep(_ name: String, gradientRtol: Float = 1e-4,
+                     _ configure: (inout TrainOptions) -> Void = { _ in }) throws -> SRModel {
         let fx = try Fixture.load(name)
         var o = SRInpaintTrainTests.tinyESRGAN()
         configure(&o)
         let model = try SRModel(options: o)
-        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4) {
+        try StepParity.check(model, fx, lossNames: ["l_pix", "l_g_gan", "l_d_real", "l_d_fake"], lr: 2e-4,
+                             gradientRtol: gradientRtol) {
             try model.step(lq: try fx.copy("lq"), gt: try fx.copy("gt"))
         }
         return model
@@ -45,8 +47,12 @@ final class SRInpaintTrainTests: XCTestCase {
         XCTAssertEqual(model.ganWeight, 5e-3)
     }
 
+    /// G's gradients here reach it through D's input gradients, and `body.5.weight`'s are rounding-sensitive:
+    /// PyTorch's own float32 step (`gen/srtrain.py` run without `.double()`, 2026-12-05) misses the 1e-4 relative
+    /// tolerance against its float64 fixture there by 1.59×, and Morph's (whose stride-2 4×4 convs run Winograd
+    /// F(2×2, 2×2)) by 1.03×. So this fixture's gradients get 2e-4, still inside what float32 itself gives.
     func testSRGANVanillaStepMatchesPyTorch() throws {
-        try checkSRStep("train_srgan_step") { $0.sr?.ganType = .vanilla }
+        try checkSRStep("train_srgan_step", gradientRtol: 2e-4) { $0.sr?.ganType = .vanilla }
     }
 
     /// Real-ESRGAN's pairing: the U-Net discriminator with spectral norm and the vanilla GAN on its per-pixel logits.

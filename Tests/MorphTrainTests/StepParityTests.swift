@@ -44,8 +44,10 @@ final class StepParityTests: XCTestCase {
 /// The comparison every step-parity test makes (translation, SR, inpainting).
 enum StepParity {
     /// Loads the initial weights, runs `step`, compares losses, gradients and weights after the step (and
-    /// `after_ema.<net>.<key>` averages when the fixture has them); also checks the key sets.
-    static func check(_ model: TrainableModel, _ fx: Fixture, lossNames: [String], lr: Double,
+    /// `after_ema.<net>.<key>` averages when the fixture has them); also checks the key sets. `gradientRtol` is the
+    /// relative part of the gradients' tolerance (see `SRInpaintTrainTests.testSRGANVanillaStepMatchesPyTorch` for
+    /// the one fixture where PyTorch's own float32 step misses 1e-4).
+    static func check(_ model: TrainableModel, _ fx: Fixture, lossNames: [String], lr: Double, gradientRtol: Float = 1e-4,
                       file: StaticString = #filePath, line: UInt = #line,
                       secondStep: (() throws -> [String: Float])? = nil,
                       step: () throws -> [String: Float]) throws {
@@ -76,13 +78,13 @@ enum StepParity {
                 let scale = after.values.map(abs).max() ?? 0
                 var tolerance = [Float](repeating: 1e-6 * scale, count: after.count)
                 if let p = params[key] {
-                    fx.assertGradient(p.grad, count: p.count, prefix: prefix, key: key, zeroBound: zeroBound,
-                                      "\(name) grad \(key)", file: file, line: line)
+                    fx.assertGradient(p.grad, count: p.count, prefix: prefix, key: key, rtol: gradientRtol,
+                                      zeroBound: zeroBound, "\(name) grad \(key)", file: file, line: line)
                     let g = fx.tensors[prefix + key]?.values ?? [Float](repeating: 0, count: p.count)
                     let gradFloor = fx.tensors[prefix + key] == nil ? zeroBound : 1e-5 * (g.map(abs).max() ?? 0)
                     let eps: Float = 1e-8
                     for (i, gi) in g.enumerated() {
-                        let dg = 1e-4 * abs(gi) + gradFloor
+                        let dg = gradientRtol * abs(gi) + gradFloor
                         tolerance[i] += Float(lr) * eps * dg / ((abs(gi) + eps) * (abs(gi) + eps))
                     }
                     let before = try fx.tensor("init.\(name).\(key)").values

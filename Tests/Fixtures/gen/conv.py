@@ -55,10 +55,28 @@ SWAP_CONVT_CASES = [
 ]
 
 
+# 4×4 stride-2 cases with ≥ 8 phase channels (4 · Cin) and ≥ 8 output channels: Morph runs these through
+# Winograd F(2×2, 2×2) over the kernel's four phases (forward and input gradient, convTranspose2d and its input
+# gradient). Odd sizes, paddings 0–2, output padding 1 and batch 2.
+STRIDE2_CONV_CASES = [
+    ("k4_s2_wino_odd", 1, 8, 12, 11, 9, 4, 2, 1, 1, True),
+    ("k4_s2_wino_batch2_pad0", 2, 4, 16, 10, 13, 4, 2, 0, 1, False),
+    ("k4_s2_wino_pad2", 1, 6, 8, 9, 12, 4, 2, 2, 1, True),
+    ("k4_s2_wino_c32_24", 1, 32, 24, 18, 22, 4, 2, 1, 1, True),
+]
+STRIDE2_CONVT_CASES = [
+    ("k4_s2_wino", 2, 12, 8, 5, 7, 4, 2, 1, 0, 1, True),
+    ("k4_s2_wino_op1", 1, 16, 6, 6, 5, 4, 2, 1, 1, 1, False),
+    ("k4_s2_wino_pad0", 1, 8, 8, 4, 6, 4, 2, 0, 0, 1, True),
+    ("k4_s2_wino_pad2_op1", 1, 8, 4, 7, 6, 4, 2, 2, 1, 1, True),
+]
+
+
 def generate(folder):
     write_cases(folder, seeded(100), CONV_CASES, CONVT_CASES)
     write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES, exact=True)
     write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
+    write_cases(folder, seeded(103), STRIDE2_CONV_CASES, STRIDE2_CONVT_CASES, exact=True)
 
 
 def exact_conv_gradients(x, weight, bias, r, **args):

@@ -1,0 +1,149 @@
+import Foundation
+
+/// 4×4 stride-2 convolutions (the U-Net's and PatchGAN's down-sampling convs) and their transposes (the U-Net's
+/// up-sampling convs, and the input gradients of the down-sampling ones) through Winograd F(2×2, 2×2).
+///
+/// - Forward: with phases P_rs[c][u][v] = x[c][2u + r − p][2v + s − p] (r, s ∈ {0, 1}; zero outside the image),
+///   y[k][i][j] = Σ_{r,s,c} Σ_{a,b ∈ {0,1}} P_rs[c][i + a][j + b] · w[k][c][2a + r][2b + s]: a 2×2 stride-1 conv
+///   over the 4·C phase channels, with no padding.
+/// - Transposed: with q = (Y + p) mod 2 and m = ⌊(Y + p) / 2⌋, output row Y takes g rows m − 1 and m through
+///   kernel rows q + 2 and q. So each of the four output phases (qy, qx) is a 2×2 stride-1 conv of g padded by
+///   one, T[(qy, qx), c][my][mx] = Σ_{k,a,b} g[k][my − 1 + a][mx − 1 + b] · w[k][c][qy + 2 − 2a][qx + 2 − 2b],
+///   and the result interleaves the phases.
+///
+/// F(2×2, 2×2) needs 9 multiplies per 2×2 outputs where the direct conv needs 16 (1.78× fewer), and its
+/// transforms are additions only, so it rounds about as im2col does.
+enum WinogradStride2 {
+    /// Whether `geo` (a conv seen from its image side) is a 4×4, stride-2, dilation-1 conv.
+    static func supports(_ geo: ConvGeometry) -> Bool {
+        geo.kernelH == 4 && geo.kernelW == 4 && geo.stride == 2 && geo.dilation == 1
+    }
+
+    /// Whether F(2×2, 2×2) should beat im2col: a supported geometry with enough channels on both sides of its
+    /// products (phase channels count four times) and enough tiles to repay the kernel transform, whose cost
+    /// grows with the weights and not with the image (the U-Net's innermost layers have large weights and few pixels).
+    static func profitable(_ geo: ConvGeometry, outputChannels: Int, forward: Bool) -> Bool {
+        let inner = forward ? 4 * geo.channels : outputChannels, outer = forward ? outputChannels : 4 * geo.channels
+        let tiles = forward ? ((geo.outH + 1) / 2) * ((geo.outW + 1) / 2) : ((geo.outH + 2) / 2) * ((geo.outW + 2) / 2)
+        return supports(geo) && inner >= Winograd.minimumChannels && outer >= Winograd.minimumChannels
+            && tiles >= minimumTiles
+    }
+
+    /// Below this many 2×2 output tiles per image the kernel transform (16 reads and 36 writes per 4×4 kernel) costs
+    /// about what the multiplies save: the U-Net's 16² layers (64 and 81 tiles, 8–16 MB of weights) ran as fast
+    /// either way, its 8² layers slower.
+    static let minimumTiles = 100
+
+    /// y = act(conv2d(x, w, stride 2, padding p) + bias): `input` [N, C, H, W], `weight` [K, C, 4, 4],
+    /// `output` [N, K, outH, outW].
+    static func forward(input: UnsafePointer<Float>, batch: Int, geometry geo: ConvGeometry, weight: UnsafePointer<Float>,
+                        outChannels k: Int, bias: UnsafePointer<Float>?, activation: FusedActivation,
+                        output: UnsafeMutablePointer<Float>, maxBlockTiles: Int = .max, maxChannelBlock: Int = .max) {
+        let c = geo.channels, phases = 4 * c, rows = geo.outH + 1, cols = geo.outW + 1, p = geo.padding
+        let phaseImage = TensorStorage(count: batch * phases * rows * cols, zeroed: false)
+        let kernels = TensorStorage(count: WinogradTile.f2x2.positions * k * phases, zeroed: false)
+        defer { withExtendedLifetime((phaseImage, kernels)) {} }
+        transformKernels(weight, outChannels: k, channels: c, transposed: false, into: kernels.pointer)
+        let plane = geo.height * geo.width
+        Parallel.chunks(batch * phases) { range in
+            for index in range {
+                let n = index / phases, phase = (index % phases) / c, ch = index % c
+                let src = input + (n * c + ch) * plane, dst = phaseImage.pointer + index * rows * cols
+                let r = phase >> 1, s = phase & 1
+                // Column v reads x column 2v + s − p: inside the image for v in lo ..< hi.
+                let lo = min(cols, max(0, (p - s + 1) / 2)), hi = max(lo, min(cols, (geo.width - s + p + 1) / 2))
+                for u in 0..<rows {
+                    let row = 2 * u + r - p, line = dst + u * cols
+                    guard row >= 0, row < geo.height else { line.update(repeating: 0, count: cols); continue }
+                    let from = src + row * geo.width + s - p
+                    for v in 0..<lo { line[v] = 0 }
+                    for v in lo..<hi { line[v] = from[2 * v] }
+                    for v in hi..<cols { line[v] = 0 }
+                }
+            }
+        }
+        Winograd.correlate(src: phaseImage.pointer, batch: batch, channels: phases, height: rows, width: cols, pad: 0,
+                           weight: kernels.pointer, outChannels: k, transposed: false, bias: bias, activation: activation,
+                           dst: output, outH: geo.outH, outW: geo.outW, maxBlockTiles: maxBlockTiles,
+                           maxChannelBlock: maxChannelBlock, tile: .f2x2, weightTransformed: true)
+    }
+
+    /// dx = the transposed conv of g: `g` [N, K, outH, outW], `weight` [K, C, 4, 4] (the forward conv's, which is also
+    /// convTranspose2d's [Cin, Cout, 4, 4]), `result` [N, C, height, width], overwritten.
+    static func transposed(_ g: UnsafePointer<Float>, batch: Int, geometry geo: ConvGeometry, gradientChannels k: Int,
+                           weight: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
+                           maxBlockTiles: Int = .max, maxChannelBlock: Int = .max) {
+        let c = geo.channels, phases = 4 * c, rows = geo.outH + 1, cols = geo.outW + 1, p = geo.padding
+        let phaseImage = TensorStorage(count: batch * phases * rows * cols, zeroed: false)
+        let kernels = TensorStorage(count: WinogradTile.f2x2.positions * phases * k, zeroed: false)
+        defer { withExtendedLifetime((phaseImage, kernels)) {} }
+        transformKernels(weight, outChannels: k, channels: c, transposed: true, into: kernels.pointer)
+        Winograd.correlate(src: g, batch: batch, channels: k, height: geo.outH, width: geo.outW, pad: 1,
+                           weight: kernels.pointer, outChannels: phases, transposed: true, dst: phaseImage.pointer,
+                           outH: rows, outW: cols, maxBlockTiles: maxBlockTiles, maxChannelBlock: maxChannelBlock,
+                           tile: .f2x2, weightTransformed: true)
+        // Output column x is phase (x + p) & 1 at m = (x + p) >> 1: x = 2j + e − p for e ∈ {0, 1} reads phase row e
+        // at j, inside the output for j in lo(e) ..< hi(e), and m = j < cols.
+        let plane = rows * cols, width = geo.width
+        let spans = (0..<2).map { e in (max(0, (p - e + 1) / 2), min(cols, (width - e + p + 1) / 2)) }
+        Parallel.chunks(batch * c) { range in
+            for image in range {
+                let n = image / c, ch = image % c, dst = result + image * geo.height * width
+                for y in 0..<geo.height {
+                    let line = dst + y * width, qy = (y + p) & 1, my = (y + p) >> 1
+                    guard my < rows else { line.update(repeating: 0, count: width); continue }
+                    line.update(repeating: 0, count: width)
+                    let base = phaseImage.pointer + ((n * 4 + 2 * qy) * c + ch) * plane + my * cols
+                    for e in 0..<2 {
+                        let src = base + e * c * plane, out = line + e - p
+                        let (lo, hi) = spans[e]
+                        if lo < hi { for j in lo..<hi { out[2 * j] = src[j] } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// U[ξ][k][(phase, c)] = (G g Gᵀ)_ξ for every phase's 2×2 kernel g of every 4×4 kernel w[k][c], G = [1 0; 1 1; 0 1],
+    /// with g[a][b] = w[2a + r][2b + s] forward and w[r + 2 − 2a][s + 2 − 2b] `transposed` (phase = 2r + s). The
+    /// transposed op's correlation reads this layout through transposed sgemms, so both read w in order and write
+    /// each of U's 36 streams in order.
+    static func transformKernels(_ weight: UnsafePointer<Float>, outChannels k: Int, channels c: Int, transposed: Bool,
+                                 into u: UnsafeMutablePointer<Float>) {
+        let cols = 4 * c, position = k * cols
+        Parallel.chunks(k) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * c) { buffer in
+                guard let taps = buffer.baseAddress else { return }
+                for kk in range {
+                    // taps[t][ch] = w[kk][ch][t]: each tap's row over the channels, for the vector loop below.
+                    let w = weight + kk * c * 16
+                    for ch in 0..<c { for t in 0..<16 { taps[t * c + ch] = w[ch * 16 + t] } }
+                    for phase in 0..<4 {
+                        let near = (phase >> 1) * 4 + (phase & 1), far = near + 8
+                        let g00 = taps + (transposed ? far + 2 : near) * c, g01 = taps + (transposed ? far : near + 2) * c
+                        let g10 = taps + (transposed ? near + 2 : far) * c, g11 = taps + (transposed ? near : far + 2) * c
+                        let d = u + kk * cols + phase * c
+                        var ch = 0
+                        while ch + 8 <= c {
+                            let a = Winograd.load8(g00 + ch), b = Winograd.load8(g01 + ch)
+                            let e = Winograd.load8(g10 + ch), f = Winograd.load8(g11 + ch), h0 = a + e, h1 = b + f
+                            let o = d + ch
+                            Winograd.store8(a, o); Winograd.store8(a + b, o + position); Winograd.store8(b, o + 2 * position)
+                            Winograd.store8(h0, o + 3 * position); Winograd.store8(h0 + h1, o + 4 * position)
+                            Winograd.store8(h1, o + 5 * position); Winograd.store8(e, o + 6 * position)
+                            Winograd.store8(e + f, o + 7 * position); Winograd.store8(f, o + 8 * position)
+                            ch += 8
+                        }
+                        while ch < c {
+                            let a = g00[ch], b = g01[ch], e = g10[ch], f = g11[ch], h0 = a + e, h1 = b + f
+                            d[ch] = a; d[position + ch] = a + b; d[2 * position + ch] = b
+                            d[3 * position + ch] = h0; d[4 * position + ch] = h0 + h1; d[5 * position + ch] = h1
+                            d[6 * position + ch] = e; d[7 * position + ch] = e + f; d[8 * position + ch] = f
+                            ch += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
