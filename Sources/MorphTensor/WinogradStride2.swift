@@ -47,7 +47,7 @@ enum WinogradStride2 {
         let plane = geo.height * geo.width
         Parallel.chunks(batch * phases) { range in
             for index in range {
-                let n = index / phases, phase = (index % phases) / c, ch = index % c
+                let n = index / phases, ch = (index % phases) >> 2, phase = index & 3
                 let src = input + (n * c + ch) * plane, dst = phaseImage.pointer + index * rows * cols
                 let r = phase >> 1, s = phase & 1
                 // Column v reads x column 2v + s − p: inside the image for v in lo ..< hi.
@@ -93,9 +93,9 @@ enum WinogradStride2 {
                     let line = dst + y * width, qy = (y + p) & 1, my = (y + p) >> 1
                     guard my < rows else { line.update(repeating: 0, count: width); continue }
                     line.update(repeating: 0, count: width)
-                    let base = phaseImage.pointer + ((n * 4 + 2 * qy) * c + ch) * plane + my * cols
+                    let base = phaseImage.pointer + ((n * c + ch) * 4 + 2 * qy) * plane + my * cols
                     for e in 0..<2 {
-                        let src = base + e * c * plane, out = line + e - p
+                        let src = base + e * plane, out = line + e - p
                         let (lo, hi) = spans[e]
                         if lo < hi { for j in lo..<hi { out[2 * j] = src[j] } }
                     }
@@ -104,45 +104,33 @@ enum WinogradStride2 {
         }
     }
 
-    /// U[ξ][k][(phase, c)] = (G g Gᵀ)_ξ for every phase's 2×2 kernel g of every 4×4 kernel w[k][c], G = [1 0; 1 1; 0 1],
+    /// U[ξ][k][(c, phase)] = (G g Gᵀ)_ξ for every phase's 2×2 kernel g of every 4×4 kernel w[k][c], G = [1 0; 1 1; 0 1],
     /// with g[a][b] = w[2a + r][2b + s] forward and w[r + 2 − 2a][s + 2 − 2b] `transposed` (phase = 2r + s). The
-    /// transposed op's correlation reads this layout through transposed sgemms, so both read w in order and write
-    /// each of U's 36 streams in order.
+    /// transposed op's correlation reads this layout through transposed sgemms. One kernel's 16 taps give each
+    /// position's four phases as one 4-lane vector: g00 of the four phases is taps (0, 1, 4, 5) forward, and so on.
     static func transformKernels(_ weight: UnsafePointer<Float>, outChannels k: Int, channels c: Int, transposed: Bool,
                                  into u: UnsafeMutablePointer<Float>) {
-        let cols = 4 * c, position = k * cols
-        Parallel.chunks(k) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * c) { buffer in
-                guard let taps = buffer.baseAddress else { return }
-                for kk in range {
-                    // taps[t][ch] = w[kk][ch][t]: each tap's row over the channels, for the vector loop below.
-                    let w = weight + kk * c * 16
-                    for ch in 0..<c { for t in 0..<16 { taps[t * c + ch] = w[ch * 16 + t] } }
-                    for phase in 0..<4 {
-                        let near = (phase >> 1) * 4 + (phase & 1), far = near + 8
-                        let g00 = taps + (transposed ? far + 2 : near) * c, g01 = taps + (transposed ? far : near + 2) * c
-                        let g10 = taps + (transposed ? near + 2 : far) * c, g11 = taps + (transposed ? near : far + 2) * c
-                        let d = u + kk * cols + phase * c
-                        var ch = 0
-                        while ch + 8 <= c {
-                            let a = Winograd.load8(g00 + ch), b = Winograd.load8(g01 + ch)
-                            let e = Winograd.load8(g10 + ch), f = Winograd.load8(g11 + ch), h0 = a + e, h1 = b + f
-                            let o = d + ch
-                            Winograd.store8(a, o); Winograd.store8(a + b, o + position); Winograd.store8(b, o + 2 * position)
-                            Winograd.store8(h0, o + 3 * position); Winograd.store8(h0 + h1, o + 4 * position)
-                            Winograd.store8(h1, o + 5 * position); Winograd.store8(e, o + 6 * position)
-                            Winograd.store8(e + f, o + 7 * position); Winograd.store8(f, o + 8 * position)
-                            ch += 8
-                        }
-                        while ch < c {
-                            let a = g00[ch], b = g01[ch], e = g10[ch], f = g11[ch], h0 = a + e, h1 = b + f
-                            d[ch] = a; d[position + ch] = a + b; d[2 * position + ch] = b
-                            d[3 * position + ch] = h0; d[4 * position + ch] = h0 + h1; d[5 * position + ch] = h1
-                            d[6 * position + ch] = e; d[7 * position + ch] = e + f; d[8 * position + ch] = f
-                            ch += 1
-                        }
-                    }
-                }
+        let position = k * 4 * c
+        Parallel.chunks(k * c) { range in
+            for kernel in range {
+                let w = UnsafeRawPointer(weight + kernel * 16).loadUnaligned(as: SIMD16<Float>.self)
+                let near0 = SIMD4(w[0], w[1], w[4], w[5]), near2 = SIMD4(w[2], w[3], w[6], w[7])
+                let far0 = SIMD4(w[8], w[9], w[12], w[13]), far2 = SIMD4(w[10], w[11], w[14], w[15])
+                let g00 = transposed ? far2 : near0, g01 = transposed ? far0 : near2
+                let g10 = transposed ? near2 : far0, g11 = transposed ? near0 : far2
+                let h0 = g00 + g10, h1 = g01 + g11
+                // Kernel k·c + ch sits at row k, columns 4ch ..< 4ch + 4 of every position's [K][4C] matrix.
+                let d = UnsafeMutableRawPointer(u + kernel * 4)
+                let stride = position * MemoryLayout<Float>.size
+                d.storeBytes(of: g00, as: SIMD4<Float>.self)
+                (d + stride).storeBytes(of: g00 + g01, as: SIMD4<Float>.self)
+                (d + 2 * stride).storeBytes(of: g01, as: SIMD4<Float>.self)
+                (d + 3 * stride).storeBytes(of: h0, as: SIMD4<Float>.self)
+                (d + 4 * stride).storeBytes(of: h0 + h1, as: SIMD4<Float>.self)
+                (d + 5 * stride).storeBytes(of: h1, as: SIMD4<Float>.self)
+                (d + 6 * stride).storeBytes(of: g10, as: SIMD4<Float>.self)
+                (d + 7 * stride).storeBytes(of: g10 + g11, as: SIMD4<Float>.self)
+                (d + 8 * stride).storeBytes(of: g11, as: SIMD4<Float>.self)
             }
         }
     }

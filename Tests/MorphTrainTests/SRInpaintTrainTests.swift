@@ -41,15 +41,19 @@ final class SRInpaintTrainTests: XCTestCase {
         return model
     }
 
+    /// D's `linear2.bias` gradient sums the relativistic loss over the batch, and PyTorch's own float32 step misses
+    /// the 1e-4 relative tolerance against its float64 fixture there by 4.0× (`Tests/Fixtures/float32_margins.py
+    /// srtrain`, 2026-12-05), Morph's by 3.3× (whether it passes depends on the order of its sums). So this fixture's
+    /// gradients get 5e-4, still inside what float32 itself gives.
     func testSRStepMatchesPyTorch() throws {
-        let model = try checkSRStep("train_sr_step")
+        let model = try checkSRStep("train_sr_step", gradientRtol: 5e-4)
         XCTAssertEqual(model.pixelWeight, 1e-2)
         XCTAssertEqual(model.ganWeight, 5e-3)
     }
 
     /// G's gradients here reach it through D's input gradients, and `body.5.weight`'s are rounding-sensitive:
-    /// PyTorch's own float32 step (`gen/srtrain.py` run without `.double()`, 2026-12-05) misses the 1e-4 relative
-    /// tolerance against its float64 fixture there by 1.59×, and Morph's (whose stride-2 4×4 convs run Winograd
+    /// PyTorch's own float32 step misses the 1e-4 relative tolerance against its float64 fixture there by 1.59×
+    /// (`Tests/Fixtures/float32_margins.py srtrain`, 2026-12-05), Morph's (whose stride-2 4×4 convs run Winograd
     /// F(2×2, 2×2)) by 1.03×. So this fixture's gradients get 2e-4, still inside what float32 itself gives.
     func testSRGANVanillaStepMatchesPyTorch() throws {
         try checkSRStep("train_srgan_step", gradientRtol: 2e-4) { $0.sr?.ganType = .vanilla }
