@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let bench = quick ? Benchmark(warmup: 1, repeats: 3, budgetSeconds: 5) : Benchmark(warmup: 1, repeats: 7, budgetSeconds: 20)
+        let bench = quick ? Benchmark(warmup: 1, repeats: 5, budgetSeconds: 5) : Benchmark(warmup: 1, repeats: 7, budgetSeconds: 20)
         if let threads { Parallel.setWorkers(threads) }
         BLAS.startSingleThreaded()
         FileHandle.standardError.write(Data(("morph bench: \(Parallel.workers) threads of \(ProcessInfoCores.available) CPUs; "
