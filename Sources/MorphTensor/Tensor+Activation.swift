@@ -25,18 +25,50 @@ extension Tensor {
 
     /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
     public func relu() -> Tensor {
-        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : 0 }
+        let out = Tensor.rectified(self, slope: 0)
         return Tensor.record(out, "relu", inputs: [self]) { g in
-            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : 0 }]
+            [Tensor.rectifiedGradient(self, g, slope: 0)]
         }
     }
 
     /// x where x > 0, else `slope · x`.
     public func leakyReLU(_ slope: Float = 0.01) -> Tensor {
-        let out = Tensor.mapKernel(self) { $0 > 0 ? $0 : $0 * slope }
+        let out = Tensor.rectified(self, slope: slope)
         return Tensor.record(out, "leakyReLU", inputs: [self]) { g in
-            [Tensor.gradKernel(self, g) { x, d in x > 0 ? d : d * slope }]
+            [Tensor.rectifiedGradient(self, g, slope: slope)]
         }
+    }
+
+    /// x where x > 0, else slope · x (0 for slope 0, NaN included), 16 lanes at a time: no call per element.
+    static func rectified(_ x: Tensor, slope: Float) -> Tensor {
+        let out = Tensor(zeros: x.shape, zeroed: false)
+        let p = x.data, o = out.data
+        Parallel.chunks(x.count, minChunk: 1 << 16) { range in
+            var i = range.lowerBound
+            while i + 16 <= range.upperBound {
+                let v = Winograd.load16(p + i), low = .!(v .> 0)
+                Winograd.store(slope == 0 ? v.replacing(with: 0, where: low) : v.replacing(with: v * slope, where: low), o + i)
+                i += 16
+            }
+            for j in i..<range.upperBound { let v = p[j]; o[j] = v > 0 ? v : (slope == 0 ? 0 : v * slope) }
+        }
+        return out
+    }
+
+    /// d where x > 0, else slope · d (0 for slope 0): the gradient of `rectified`, 16 lanes at a time.
+    static func rectifiedGradient(_ x: Tensor, _ g: Tensor, slope: Float) -> Tensor {
+        let out = Tensor(zeros: g.shape, zeroed: false)
+        let p = x.data, q = g.data, o = out.data
+        Parallel.chunks(g.count, minChunk: 1 << 16) { range in
+            var i = range.lowerBound
+            while i + 16 <= range.upperBound {
+                let d = Winograd.load16(q + i), low = .!(Winograd.load16(p + i) .> 0)
+                Winograd.store(slope == 0 ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
+                i += 16
+            }
+            for j in i..<range.upperBound { o[j] = p[j] > 0 ? q[j] : (slope == 0 ? 0 : q[j] * slope) }
+        }
+        return out
     }
 
     /// Parametric ReLU: x where x > 0, else `weight[c] · x`, with one weight per channel (dimension 1)
