@@ -52,13 +52,27 @@ extension Winograd {
         }
     }
 
-    /// out[k] = act(Aᵀ M_k A + bias[k]) for every tile of the block; M is [16][K][count].
+    /// out[k] = act(Aᵀ M_k A + bias[k]) for every tile of the block; M is [positions][K][count].
     ///
-    /// Aᵀ = [1 1 1 0; 0 1 −1 −1]. Eight tiles at a time; the 2×2 results are interleaved into two
-    /// output row segments, clipped at the bottom and right edges.
+    /// F(2×2, 3×3): Aᵀ = [1 1 1 0; 0 1 −1 −1]; F(2×2, 2×2): Aᵀ = [1 1 0; 0 1 1]. Eight tiles at a time; the 2×2
+    /// results are interleaved into two output row segments, clipped at the bottom and right edges.
     static func transformOutput(_ m: UnsafePointer<Float>, channels k: Int, layout lay: TileLayout, first: Int, count: Int,
-                                bias: UnsafePointer<Float>?, activation: FusedActivation,
+                                bias: UnsafePointer<Float>?, activation: FusedActivation, tile: WinogradTile = .f2x3,
                                 into out: UnsafeMutablePointer<Float>) {
+        if tile == .f2x3 {
+            transformOutput(OutputF2x3.self, m, channels: k, layout: lay, first: first, count: count, bias: bias,
+                            activation: activation, into: out)
+        } else {
+            transformOutput(OutputF2x2.self, m, channels: k, layout: lay, first: first, count: count, bias: bias,
+                            activation: activation, into: out)
+        }
+    }
+
+    /// `transformOutput` for one algorithm's Aᵀ (a separate specialization each, with no branch per tile).
+    static func transformOutput<Rule: WinogradOutputRule>(_ rule: Rule.Type, _ m: UnsafePointer<Float>, channels k: Int,
+                                                          layout lay: TileLayout, first: Int, count: Int,
+                                                          bias: UnsafePointer<Float>?, activation: FusedActivation,
+                                                          into out: UnsafeMutablePointer<Float>) {
         let span = 2 * min(count, lay.tilesW) + 32
         let position = k * count
         do {
@@ -73,12 +87,8 @@ extension Winograd {
                         var j = 0
                         while j < n {
                             @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(src + xi * position + j) }
-                            let s00 = p(0) + p(4) + p(8), s01 = p(1) + p(5) + p(9)
-                            let s02 = p(2) + p(6) + p(10), s03 = p(3) + p(7) + p(11)
-                            let s10 = p(4) - p(8) - p(12), s11 = p(5) - p(9) - p(13)
-                            let s12 = p(6) - p(10) - p(14), s13 = p(7) - p(11) - p(15)
-                            var y00 = s00 + s01 + s02 + b, y01 = s01 - s02 - s03 + b
-                            var y10 = s10 + s11 + s12 + b, y11 = s11 - s12 - s13 + b
+                            var (y00, y01, y10, y11) = Rule.outputs(p)
+                            (y00, y01, y10, y11) = (y00 + b, y01 + b, y10 + b, y11 + b)
                             if let slope {
                                 y00 = FusedActivation.apply(y00, slope: slope); y01 = FusedActivation.apply(y01, slope: slope)
                                 y10 = FusedActivation.apply(y10, slope: slope); y11 = FusedActivation.apply(y11, slope: slope)
@@ -132,5 +142,33 @@ extension TileLayout {
         if lo > 0 { dst.update(repeating: 0, count: lo) }
         if hi > lo { (dst + lo).update(from: plane + row * columns + column + lo, count: hi - lo) }
         if hi < count { (dst + hi).update(repeating: 0, count: count - hi) }
+    }
+}
+
+/// Aᵀ M A of eight tiles at once for one Winograd algorithm: `p(ξ)` loads transform position ξ of the eight tiles,
+/// and the result is their four outputs (top left, top right, bottom left, bottom right).
+protocol WinogradOutputRule {
+    static func outputs(_ p: (Int) -> SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+}
+
+/// F(2×2, 3×3): Aᵀ = [1 1 1 0; 0 1 −1 −1] over 4×4 positions.
+enum OutputF2x3: WinogradOutputRule {
+    @inline(__always)
+    static func outputs(_ p: (Int) -> SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        let s00 = p(0) + p(4) + p(8), s01 = p(1) + p(5) + p(9)
+        let s02 = p(2) + p(6) + p(10), s03 = p(3) + p(7) + p(11)
+        let s10 = p(4) - p(8) - p(12), s11 = p(5) - p(9) - p(13)
+        let s12 = p(6) - p(10) - p(14), s13 = p(7) - p(11) - p(15)
+        return (s00 + s01 + s02, s01 - s02 - s03, s10 + s11 + s12, s11 - s12 - s13)
+    }
+}
+
+/// F(2×2, 2×2): Aᵀ = [1 1 0; 0 1 1] over 3×3 positions.
+enum OutputF2x2: WinogradOutputRule {
+    @inline(__always)
+    static func outputs(_ p: (Int) -> SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        let s00 = p(0) + p(3), s01 = p(1) + p(4), s02 = p(2) + p(5)
+        let s10 = p(3) + p(6), s11 = p(4) + p(7), s12 = p(5) + p(8)
+        return (s00 + s01, s01 + s02, s10 + s11, s11 + s12)
     }
 }

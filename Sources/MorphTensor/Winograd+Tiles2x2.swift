@@ -67,49 +67,4 @@ extension Winograd {
             }
         }
     }
-
-    /// F(2×2, 2×2): out[k] = act(Aᵀ M_k A + bias[k]) for every tile of the block; M is [9][K][count],
-    /// Aᵀ = [1 1 0; 0 1 1]. Eight tiles at a time, clipped at the bottom and right edges.
-    static func transformOutput2x2(_ m: UnsafePointer<Float>, channels k: Int, layout lay: TileLayout, first: Int,
-                                   count: Int, bias: UnsafePointer<Float>?, activation: FusedActivation,
-                                   into out: UnsafeMutablePointer<Float>) {
-        let span = 2 * min(count, lay.tilesW) + 32
-        let position = k * count
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * span) { buf in
-            guard let top = buf.baseAddress else { return }
-            let bottom = top + span
-            for ch in 0..<k {
-                let b = bias.map { $0[ch] } ?? 0, slope = activation.slope(channel: ch)
-                let plane = out + ch * lay.outH * lay.outW
-                lay.runs(first: first, count: count) { ti, tj0, tj1, offset in
-                    let n = tj1 - tj0, src = m + ch * count + offset
-                    var j = 0
-                    while j < n {
-                        @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(src + xi * position + j) }
-                        let s00 = p(0) + p(3), s01 = p(1) + p(4), s02 = p(2) + p(5)
-                        let s10 = p(3) + p(6), s11 = p(4) + p(7), s12 = p(5) + p(8)
-                        var y00 = s00 + s01 + b, y01 = s01 + s02 + b
-                        var y10 = s10 + s11 + b, y11 = s11 + s12 + b
-                        if let slope {
-                            y00 = FusedActivation.apply(y00, slope: slope); y01 = FusedActivation.apply(y01, slope: slope)
-                            y10 = FusedActivation.apply(y10, slope: slope); y11 = FusedActivation.apply(y11, slope: slope)
-                        }
-                        let t = top + 2 * j, u = bottom + 2 * j
-                        for l in 0..<8 {
-                            t[2 * l] = y00[l]; t[2 * l + 1] = y01[l]
-                            u[2 * l] = y10[l]; u[2 * l + 1] = y11[l]
-                        }
-                        j += 8
-                    }
-                    let oy = 2 * ti, ox = 2 * tj0, w = min(2 * n, lay.outW - ox)
-                    (plane + oy * lay.outW + ox).update(from: top, count: w)
-                    if oy + 1 < lay.outH { (plane + (oy + 1) * lay.outW + ox).update(from: bottom, count: w) }
-                }
-            }
-        }
-    }
-
-    @inline(__always) static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
 }

@@ -124,14 +124,9 @@ enum Winograd {
                         BLAS.sgemm(transA: transposed, m: kb, n: tiles, k: c, a: a, lda: transposed ? k : c,
                                    b: block + xi * positionStride, ldb: ldb, c: m + xi * kb * tiles, ldc: tiles)
                     }
-                    let tileOut = out + k0 * outPlane, tileBias = bias.map { $0 + k0 }
-                    if tile == .f2x3 {
-                        transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles, bias: tileBias,
-                                        activation: activation.offset(by: k0), into: tileOut)
-                    } else {
-                        transformOutput2x2(m, channels: kb, layout: layout, first: first + t0, count: tiles, bias: tileBias,
-                                           activation: activation.offset(by: k0), into: tileOut)
-                    }
+                    transformOutput(m, channels: kb, layout: layout, first: first + t0, count: tiles,
+                                    bias: bias.map { $0 + k0 }, activation: activation.offset(by: k0), tile: tile,
+                                    into: out + k0 * outPlane)
                 }
                 first += count
             }
