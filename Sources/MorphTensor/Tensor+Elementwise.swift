@@ -57,13 +57,26 @@ extension Tensor {
         return try withoutGrad { try sum(dims: dims, keepDims: true) }
     }
 
-    /// A binary elementwise op with broadcasting and no recording.
+    /// A binary elementwise op with broadcasting and no recording. `lanes`, when given, is the same op on 16 lanes:
+    /// same-shape operands then run 16 at a time in parallel chunks (no call per element).
     static func binaryKernel(_ op: String, _ a: Tensor, _ b: Tensor,
+                             lanes: ((SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>)? = nil,
                              _ f: (Float, Float) -> Float) throws -> Tensor {
         if a.shape == b.shape {
             let out = Tensor(zeros: a.shape, zeroed: false)
             let p = a.data, q = b.data, o = out.data
-            for i in 0..<a.count { o[i] = f(p[i], q[i]) }
+            guard let lanes else {
+                for i in 0..<a.count { o[i] = f(p[i], q[i]) }
+                return out
+            }
+            Parallel.chunks(a.count, minChunk: 1 << 16) { range in
+                var i = range.lowerBound
+                while i + 16 <= range.upperBound {
+                    Winograd.store(lanes(Winograd.load16(p + i), Winograd.load16(q + i)), o + i)
+                    i += 16
+                }
+                for j in i..<range.upperBound { o[j] = f(p[j], q[j]) }
+            }
             return out
         }
         let bc = try Broadcast(op, a.shape, b.shape)
@@ -87,7 +100,7 @@ extension Tensor {
 
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try binaryKernel("add", a, b, +)
+        let out = try binaryKernel("add", a, b, lanes: { $0 + $1 }, +)
         return record(out, "add", inputs: [a, b]) { g in
             [try g.sumTo(a.shape), try g.sumTo(b.shape)]
         }
@@ -95,7 +108,7 @@ extension Tensor {
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try binaryKernel("sub", a, b, -)
+        let out = try binaryKernel("sub", a, b, lanes: { $0 - $1 }, -)
         return record(out, "sub", inputs: [a, b]) { g in
             [try g.sumTo(a.shape), try g.mapValues { -$0 }.sumTo(b.shape)]
         }
@@ -103,7 +116,7 @@ extension Tensor {
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try binaryKernel("mul", a, b, *)
+        let out = try binaryKernel("mul", a, b, lanes: { $0 * $1 }, *)
         return record(out, "mul", inputs: [a, b]) { g in
             [a.requiresGrad ? try binaryKernel("mul", g, b, *).sumTo(a.shape) : nil,
              b.requiresGrad ? try binaryKernel("mul", g, a, *).sumTo(b.shape) : nil]

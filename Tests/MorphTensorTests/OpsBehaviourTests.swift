@@ -139,6 +139,19 @@ final class OpsBehaviourTests: XCTestCase {
             XCTAssertNil(weakOut, "\(name) output still alive")
         }
     }
+
+    /// Same-shape add, subtract and multiply run 16 lanes at a time with a scalar tail, in parallel chunks: every
+    /// element, the tail's included, equals the scalar op bit for bit.
+    func testSameShapeArithmeticMatchesScalarOpsOnEveryElement() throws {
+        var rng = SeededRNG(seed: 71)
+        for count in [7, 16, 37, 70_001] {
+            let a = Tensor.normal([count], rng: &rng), b = Tensor.normal([count], rng: &rng)
+            let (x, y) = (a.values, b.values)
+            XCTAssertEqual(try (a + b).values, zip(x, y).map { $0 + $1 }, "add \(count)")
+            XCTAssertEqual(try (a - b).values, zip(x, y).map { $0 - $1 }, "sub \(count)")
+            XCTAssertEqual(try (a * b).values, zip(x, y).map { $0 * $1 }, "mul \(count)")
+        }
+    }
 }
 
 #if !canImport(ObjectiveC)
