@@ -5,10 +5,10 @@ import Foundation
 ///
 /// - Forward: with phases P_rs[c][u][v] = x[c][2u + r − p][2v + s − p] (r, s ∈ {0, 1}; zero outside the image),
 ///   y[k][i][j] = Σ_{r,s,c} Σ_{a,b ∈ {0,1}} P_rs[c][i + a][j + b] · w[k][c][2a + r][2b + s]: a 2×2 stride-1 conv
-///   over the 4·C phase channels, with no padding.
+///   over the 4·C phase channels (ordered c, then phase 2r + s), with no padding.
 /// - Transposed: with q = (Y + p) mod 2 and m = ⌊(Y + p) / 2⌋, output row Y takes g rows m − 1 and m through
 ///   kernel rows q + 2 and q. So each of the four output phases (qy, qx) is a 2×2 stride-1 conv of g padded by
-///   one, T[(qy, qx), c][my][mx] = Σ_{k,a,b} g[k][my − 1 + a][mx − 1 + b] · w[k][c][qy + 2 − 2a][qx + 2 − 2b],
+///   one, T[c, (qy, qx)][my][mx] = Σ_{k,a,b} g[k][my − 1 + a][mx − 1 + b] · w[k][c][qy + 2 − 2a][qx + 2 − 2b],
 ///   and the result interleaves the phases.
 ///
 /// F(2×2, 2×2) needs 9 multiplies per 2×2 outputs where the direct conv needs 16 (1.78× fewer), and its
@@ -29,9 +29,10 @@ enum WinogradStride2 {
             && tiles >= minimumTiles
     }
 
-    /// Below this many 2×2 output tiles per image the kernel transform (16 reads and 36 writes per 4×4 kernel) costs
-    /// about what the multiplies save: the U-Net's 16² layers (64 and 81 tiles, 8–16 MB of weights) ran as fast
-    /// either way, its 8² layers slower.
+    /// Below this many 2×2 output tiles per image the kernel transform (16 reads and 36 writes per 4×4 kernel) and
+    /// the packing of large kernels for few tiles cost more than the multiplies save: the U-Net's down-conv to 16²
+    /// (64 tiles, 8 MB of weights) ran no faster through F(2×2, 2×2), its up-conv from 16² (81 tiles, 16 MB) took
+    /// 16–21 ms against 12 ms, and its 8² layers up to 2.2× as long.
     static let minimumTiles = 100
 
     /// y = act(conv2d(x, w, stride 2, padding p) + bias): `input` [N, C, H, W], `weight` [K, C, 4, 4],
