@@ -25,41 +25,26 @@ extension Tensor {
 
     /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
     public func relu() -> Tensor {
-        let out = Tensor.rectified(self, slope: 0)
+        let out = Tensor.rectified(self, where: self, slope: 0)
         return Tensor.record(out, "relu", inputs: [self]) { g in
-            [Tensor.rectifiedGradient(self, g, slope: 0)]
+            [Tensor.rectified(g, where: self, slope: 0)]
         }
     }
 
     /// x where x > 0, else `slope · x`.
     public func leakyReLU(_ slope: Float = 0.01) -> Tensor {
-        let out = Tensor.rectified(self, slope: slope)
+        let out = Tensor.rectified(self, where: self, slope: slope)
         return Tensor.record(out, "leakyReLU", inputs: [self]) { g in
-            [Tensor.rectifiedGradient(self, g, slope: slope)]
+            [Tensor.rectified(g, where: self, slope: slope)]
         }
     }
 
-    /// x where x > 0, else slope · x (0 for slope 0, NaN included), 16 lanes at a time: no call per element.
-    static func rectified(_ x: Tensor, slope: Float) -> Tensor {
-        let out = Tensor(zeros: x.shape, zeroed: false)
-        let p = x.data, o = out.data
-        Parallel.chunks(x.count, minChunk: 1 << 16) { range in
-            var i = range.lowerBound
-            while i + 16 <= range.upperBound {
-                let v = Winograd.load16(p + i), low = .!(v .> 0)
-                Winograd.store(slope == 0 ? v.replacing(with: 0, where: low) : v.replacing(with: v * slope, where: low), o + i)
-                i += 16
-            }
-            for j in i..<range.upperBound { let v = p[j]; o[j] = v > 0 ? v : (slope == 0 ? 0 : v * slope) }
-        }
-        return out
-    }
-
-    /// d where x > 0, else slope · d (0 for slope 0): the gradient of `rectified`, 16 lanes at a time.
-    static func rectifiedGradient(_ x: Tensor, _ g: Tensor, slope: Float) -> Tensor {
-        let out = Tensor(zeros: g.shape, zeroed: false)
-        let p = x.data, q = g.data, o = out.data
-        Parallel.chunks(g.count, minChunk: 1 << 16) { range in
+    /// values where x > 0, else slope · values (0 for slope 0, x = NaN included), 16 lanes at a time with no call per
+    /// element: (ReLU or LeakyReLU)(x) with `values` = x, and its gradient with `values` = the incoming gradient.
+    static func rectified(_ values: Tensor, where x: Tensor, slope: Float) -> Tensor {
+        let out = Tensor(zeros: values.shape, zeroed: false)
+        let p = x.data, q = values.data, o = out.data
+        Parallel.chunks(values.count, minChunk: 1 << 16) { range in
             var i = range.lowerBound
             while i + 16 <= range.upperBound {
                 let d = Winograd.load16(q + i), low = .!(Winograd.load16(p + i) .> 0)

@@ -92,8 +92,8 @@ enum WinogradStride2 {
                 let n = image / c, ch = image % c, dst = result + image * geo.height * width
                 for y in 0..<geo.height {
                     let line = dst + y * width, qy = (y + p) & 1, my = (y + p) >> 1
-                    guard my < rows else { line.update(repeating: 0, count: width); continue }
-                    line.update(repeating: 0, count: width)
+                    line.update(repeating: 0, count: width)   // columns (and rows) that no phase reaches stay 0
+                    guard my < rows else { continue }
                     let base = phaseImage.pointer + ((n * c + ch) * 4 + 2 * qy) * plane + my * cols
                     for e in 0..<2 {
                         let src = base + e * plane, out = line + e - p
