@@ -7,39 +7,34 @@ extension Winograd {
     /// the column pass over 8 tiles at once (even and odd lanes of two 16-wide loads).
     static func transformInput(_ image: UnsafePointer<Float>, channels: Int, range: Range<Int>, layout lay: TileLayout,
                                first: Int, count: Int, into v: UnsafeMutablePointer<Float>) {
-        let span = 2 * min(count, lay.tilesW) + 48
         // Rows d0…d3 of the run, then the row pass e0…e3 = Bᵀ d.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * span) { buf in
-            guard let rows = buf.baseAddress else { return }
-            rows.initialize(repeating: 0, count: 8 * span)
-            lay.forEachInputRun(image, channels: range, first: first, count: count, tileRows: 4, into: rows,
-                                span: span) { c, n, offset in
-                let len = 2 * n + 2
-                let d0 = rows, d1 = rows + span, d2 = rows + 2 * span, d3 = rows + 3 * span
-                let e0 = rows + 4 * span, e1 = rows + 5 * span, e2 = rows + 6 * span, e3 = rows + 7 * span
-                var i = 0
-                while i < len {
-                    let a = load16(d0 + i), b = load16(d1 + i), cc = load16(d2 + i), d = load16(d3 + i)
-                    store(a - cc, e0 + i)
-                    store(b + cc, e1 + i)
-                    store(cc - b, e2 + i)
-                    store(b - d, e3 + i)
-                    i += 16
-                }
-                let dst = v + c * count + offset, position = channels * count
-                for row in 0..<4 {
-                    let e = rows + (4 + row) * span, out = dst + 4 * row * position
-                    var j = 0
-                    while j < n {
-                        let lo = load16(e + 2 * j), hi = load16(e + 2 * j + 2)
-                        let c0 = lo.evenHalf, c1 = lo.oddHalf, c2 = hi.evenHalf, c3 = hi.oddHalf
-                        let left = n - j
-                        storePartial(c0 - c2, out + j, left)
-                        storePartial(c1 + c2, out + position + j, left)
-                        storePartial(c2 - c1, out + 2 * position + j, left)
-                        storePartial(c1 - c3, out + 3 * position + j, left)
-                        j += 8
-                    }
+        lay.forEachInputRun(image, channels: range, first: first, count: count, tileRows: 4, scratchRows: 8) {
+            rows, span, c, n, offset in
+            let len = 2 * n + 2
+            let d0 = rows, d1 = rows + span, d2 = rows + 2 * span, d3 = rows + 3 * span
+            let e0 = rows + 4 * span, e1 = rows + 5 * span, e2 = rows + 6 * span, e3 = rows + 7 * span
+            var i = 0
+            while i < len {
+                let a = load16(d0 + i), b = load16(d1 + i), cc = load16(d2 + i), d = load16(d3 + i)
+                store(a - cc, e0 + i)
+                store(b + cc, e1 + i)
+                store(cc - b, e2 + i)
+                store(b - d, e3 + i)
+                i += 16
+            }
+            let dst = v + c * count + offset, position = channels * count
+            for row in 0..<4 {
+                let e = rows + (4 + row) * span, out = dst + 4 * row * position
+                var j = 0
+                while j < n {
+                    let lo = load16(e + 2 * j), hi = load16(e + 2 * j + 2)
+                    let c0 = lo.evenHalf, c1 = lo.oddHalf, c2 = hi.evenHalf, c3 = hi.oddHalf
+                    let left = n - j
+                    storePartial(c0 - c2, out + j, left)
+                    storePartial(c1 + c2, out + position + j, left)
+                    storePartial(c2 - c1, out + 2 * position + j, left)
+                    storePartial(c1 - c3, out + 3 * position + j, left)
+                    j += 8
                 }
             }
         }
@@ -127,20 +122,28 @@ extension Winograd {
 extension TileLayout {
     /// For each channel c in `range` of `image` (planes of height × width) and each run of tiles in
     /// `first ..< first + count`, copies the run's `tileRows` input rows (2·n + tileRows − 2 values each from column
-    /// 2·tj0 − pad, zeros outside the image) into `rows`, `span` floats apart, then calls `body(c, n, offset)`: n tiles
-    /// in the run, starting `offset` tiles after `first`. The input transforms of both Winograd algorithms read this way.
+    /// 2·tj0 − pad, zeros outside the image) into `rows`, `span` floats apart, then calls the body: n tiles in the run,
+    /// starting `offset` tiles after `first`. The input transforms of both Winograd algorithms read this way.
+    /// The rows live in zeroed scratch of `scratchRows` rows of `span` floats (room for 16-wide loads past a row's
+    /// end); rows from `tileRows` on are the caller's, and `body` gets (rows, span, c, n, offset).
     @inline(__always)
     func forEachInputRun(_ image: UnsafePointer<Float>, channels range: Range<Int>, first: Int, count: Int, tileRows: Int,
-                         into rows: UnsafeMutablePointer<Float>, span: Int, _ body: (Int, Int, Int) -> Void) {
-        for c in range {
-            let plane = image + c * height * width
-            runs(first: first, count: count) { ti, tj0, tj1, offset in
-                let n = tj1 - tj0
-                for r in 0..<tileRows {
-                    TileLayout.copyRow(plane, rows: height, columns: width, row: 2 * ti - pad + r, column: 2 * tj0 - pad,
-                                       count: 2 * n + tileRows - 2, into: rows + r * span)
+                         scratchRows: Int,
+                         _ body: (UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void) {
+        let span = 2 * min(count, tilesW) + 48
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchRows * span) { buffer in
+            guard let rows = buffer.baseAddress else { return }
+            rows.initialize(repeating: 0, count: scratchRows * span)
+            for c in range {
+                let plane = image + c * height * width
+                runs(first: first, count: count) { ti, tj0, tj1, offset in
+                    let n = tj1 - tj0
+                    for r in 0..<tileRows {
+                        TileLayout.copyRow(plane, rows: height, columns: width, row: 2 * ti - pad + r, column: 2 * tj0 - pad,
+                                           count: 2 * n + tileRows - 2, into: rows + r * span)
+                    }
+                    body(rows, span, c, n, offset)
                 }
-                body(c, n, offset)
             }
         }
     }

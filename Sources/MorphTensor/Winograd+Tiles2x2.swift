@@ -28,36 +28,31 @@ extension Winograd {
     /// Bᵀ = [1 −1 0; 0 1 0; 0 −1 1] (interpolation points 0, 1, ∞: only additions, exact up to one rounding).
     static func transformInput2x2(_ image: UnsafePointer<Float>, channels: Int, range: Range<Int>, layout lay: TileLayout,
                                   first: Int, count: Int, into v: UnsafeMutablePointer<Float>) {
-        let span = 2 * min(count, lay.tilesW) + 48
         // Rows d0, d1, d2 of the run, then the row pass e0 = d0 − d1 and e2 = d2 − d1 (the middle row is d1 itself).
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 5 * span) { buf in
-            guard let rows = buf.baseAddress else { return }
-            rows.initialize(repeating: 0, count: 5 * span)
-            lay.forEachInputRun(image, channels: range, first: first, count: count, tileRows: 3, into: rows,
-                                span: span) { c, n, offset in
-                let len = 2 * n + 1
-                let d0 = rows, d1 = rows + span, d2 = rows + 2 * span
-                let e0 = rows + 3 * span, e2 = rows + 4 * span
-                var i = 0
-                while i < len {
-                    let b = load16(d1 + i)
-                    store(load16(d0 + i) - b, e0 + i)
-                    store(load16(d2 + i) - b, e2 + i)
-                    i += 16
-                }
-                let dst = v + c * count + offset, position = channels * count
-                for row in 0..<3 {
-                    let e = row == 0 ? e0 : (row == 1 ? d1 : e2), out = dst + 3 * row * position
-                    var j = 0
-                    while j < n {
-                        let lo = load16(e + 2 * j), c0 = lo.evenHalf, c1 = lo.oddHalf
-                        let c2 = load16(e + 2 * j + 2).evenHalf
-                        let left = n - j
-                        storePartial(c0 - c1, out + j, left)
-                        storePartial(c1, out + position + j, left)
-                        storePartial(c2 - c1, out + 2 * position + j, left)
-                        j += 8
-                    }
+        lay.forEachInputRun(image, channels: range, first: first, count: count, tileRows: 3, scratchRows: 5) {
+            rows, span, c, n, offset in
+            let len = 2 * n + 1
+            let d0 = rows, d1 = rows + span, d2 = rows + 2 * span
+            let e0 = rows + 3 * span, e2 = rows + 4 * span
+            var i = 0
+            while i < len {
+                let b = load16(d1 + i)
+                store(load16(d0 + i) - b, e0 + i)
+                store(load16(d2 + i) - b, e2 + i)
+                i += 16
+            }
+            let dst = v + c * count + offset, position = channels * count
+            for row in 0..<3 {
+                let e = row == 0 ? e0 : (row == 1 ? d1 : e2), out = dst + 3 * row * position
+                var j = 0
+                while j < n {
+                    let lo = load16(e + 2 * j), c0 = lo.evenHalf, c1 = lo.oddHalf
+                    let c2 = load16(e + 2 * j + 2).evenHalf
+                    let left = n - j
+                    storePartial(c0 - c1, out + j, left)
+                    storePartial(c1, out + position + j, left)
+                    storePartial(c2 - c1, out + 2 * position + j, left)
+                    j += 8
                 }
             }
         }
