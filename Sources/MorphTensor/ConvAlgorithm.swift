@@ -10,6 +10,7 @@ import Foundation
 ///   transposed kernel: a forward conv becomes an input gradient (sgemm on the raw input, then col2im),
 ///   and an input gradient becomes a forward conv (im2col of g). With few output channels this keeps the
 ///   sgemm's short side off the inner dimension, and the column buffer scales with the few channels.
+///   The weight gradient takes columns of g under the swapped geometry (`Tensor.swappedWeightGradient`).
 enum ConvAlgorithm: Equatable {
     case auto, im2col, winograd, winogradStride2, swapped
 
@@ -63,5 +64,43 @@ extension Tensor {
             }
         }
         return out
+    }
+}
+
+extension Tensor {
+    /// dW [rows, C, kh, kw] = Σₙ g[n] ⋆ input[n] through the swapped conv's columns, for few rows (a conv's few output
+    /// channels). im2col of the image would give C·kh·kw column rows for an sgemm with only `rows` rows; im2col of g
+    /// under the swapped geometry gives rows·kh·kw column rows over the image's pixels, and one sgemm against the
+    /// image itself, [rows·kh·kw × pixels] · [pixels × C], yields dW with each kernel rotated by 180°. The columns are
+    /// taken a band of image rows at a time, at most `bandFloats` floats (tests pass less, to cross bands).
+    static func swappedWeightGradient(_ g: Tensor, input: Tensor, weightShape: [Int], geometry geo: ConvGeometry,
+                                      bandFloats: Int = 4 << 20) -> Tensor {
+        let rows = g.shape[1], c = geo.channels, kk = geo.kernelH * geo.kernelW
+        let swapped = geo.swapped(outputChannels: rows)
+        let columnRows = swapped.columnRows, plane = geo.height * geo.width, gPlane = rows * geo.outH * geo.outW
+        let rotated = TensorStorage(count: columnRows * c, zeroed: true)
+        let band = swapped.bandRows(budget: bandFloats)
+        let scratch = TensorStorage(count: columnRows * band * swapped.outW, zeroed: false)
+        defer { withExtendedLifetime((rotated, scratch)) {} }
+        for n in 0..<input.shape[0] {
+            var row = 0
+            while row < swapped.outH {
+                let count = min(band, swapped.outH - row), pixels = count * swapped.outW
+                swapped.im2col(g.data + n * gPlane, rows: row, count: count, into: scratch.pointer)
+                BLAS.sgemm(transB: true, m: columnRows, n: c, k: pixels, a: scratch.pointer, lda: pixels,
+                           b: input.data + n * c * plane + row * geo.width, ldb: plane, beta: 1, c: rotated.pointer, ldc: c)
+                row += count
+            }
+        }
+        // rotated[(r, t), ch] holds dW[r, ch] at kernel position kk − 1 − t.
+        let gw = Tensor(zeros: weightShape, zeroed: false)
+        let src = rotated.pointer, dst = gw.data
+        for r in 0..<rows {
+            for ch in 0..<c {
+                let out = dst + (r * c + ch) * kk
+                for t in 0..<kk { out[kk - 1 - t] = src[(r * kk + t) * c + ch] }
+            }
+        }
+        return gw
     }
 }

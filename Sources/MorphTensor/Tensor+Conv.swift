@@ -204,14 +204,16 @@ extension Tensor {
 
     /// dW [rows, K] = Σₙ g[n] · im2col(input[n])ᵀ, where `g` holds `rows` channels over the column side.
     ///
-    /// `.auto` runs 3×3 stride-1 kernels with enough channels on both sides through Winograd F(2×2, 3×3)
-    /// (`Winograd.weightGradient`); everything else through im2col + sgemm.
+    /// `.auto` makes the forward conv's choice: 3×3 stride-1 kernels with enough channels on both sides run through
+    /// Winograd F(2×2, 3×3) (`Winograd.weightGradient`), stride-1 kernels with few rows through the swapped conv's
+    /// columns (`swappedWeightGradient`), everything else through im2col + sgemm.
     static func convWeightGradient(_ g: Tensor, input: Tensor, weightShape: [Int], geometry geo: ConvGeometry,
                                    algorithm: ConvAlgorithm = .auto) -> Tensor {
         let rowsOut = g.shape[1], k = geo.columnRows
         let inPlane = geo.channels * geo.height * geo.width, outPixels = geo.outH * geo.outW
-        // The same choice as the forward conv's (inner side: the image's channels); `.swapped` has no weight-gradient form.
-        if algorithm.resolved(geo, outputChannels: rowsOut, forward: true) == .winograd {
+        let method = algorithm.resolved(geo, outputChannels: rowsOut, forward: true)
+        if method == .swapped { return swappedWeightGradient(g, input: input, weightShape: weightShape, geometry: geo) }
+        if method == .winograd {
             let gw = Tensor(zeros: weightShape, zeroed: false)
             Winograd.weightGradient(image: input.data, batch: input.shape[0], channels: geo.channels, height: geo.height,
                                     width: geo.width, pad: geo.padding, gradient: g.data, rows: rowsOut, outH: geo.outH,

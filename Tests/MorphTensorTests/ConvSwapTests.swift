@@ -2,8 +2,9 @@ import XCTest
 @testable import MorphTensor
 import TestSupport
 
-/// The swapped stride-1 path (few output channels): against PyTorch fixtures, against im2col on random
-/// inputs (batches, dilation, even kernels, paddings), and finite differences through `conv2d`.
+/// The swapped stride-1 path (few output channels), forward, input gradient and weight gradient: against PyTorch
+/// fixtures, against im2col on random inputs (batches, dilation, even kernels, paddings, one image larger than a
+/// column band), and finite differences through `conv2d`.
 final class ConvSwapTests: XCTestCase {
     func testSwappedConvMatchesPyTorch() throws {
         try OpsCheck.each("conv_k") { name in
@@ -21,6 +22,9 @@ final class ConvSwapTests: XCTestCase {
             assertClose(out, shape: expected.shape, expected.values, "\(name) swapped out")
             let gx = Tensor.convInputGradient(try f.tensor("r"), weight: w, geometry: geo, batch: x.shape[0], algorithm: .swapped)
             assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) swapped grad_x")
+            let gw = Tensor.convWeightGradient(try f.tensor("r"), input: x, weightShape: w.shape, geometry: geo,
+                                               algorithm: .swapped)
+            assertClose(gw, shape: w.shape, try f.tensor("grad_weight").values, "\(name) swapped grad_weight")
         }
     }
 
@@ -40,6 +44,10 @@ final class ConvSwapTests: XCTestCase {
             let gx = Tensor(zeros: x.shape, zeroed: false)
             Tensor.convForward(input: try f.tensor("r"), weight: w, geometry: geo, output: gx, algorithm: .swapped)
             assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) swapped grad_x")
+            // The transposed op's weight gradient: its input x on the column side, the upstream gradient as the image.
+            let gw = Tensor.convWeightGradient(x, input: try f.tensor("r"), weightShape: w.shape, geometry: geo,
+                                               algorithm: .swapped)
+            assertClose(gw, shape: w.shape, try f.tensor("grad_weight").values, "\(name) swapped grad_weight")
         }
     }
 
@@ -67,6 +75,26 @@ final class ConvSwapTests: XCTestCase {
             let gradReference = Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: n, algorithm: .im2col)
             let gradSwapped = Tensor.convInputGradient(g, weight: weight, geometry: geo, batch: n, algorithm: .swapped)
             assertClose(gradSwapped, shape: x.shape, gradReference.values, atol: 1e-4, "\(label) input gradient")
+            let weightReference = Tensor.convWeightGradient(g, input: x, weightShape: weight.shape, geometry: geo,
+                                                            algorithm: .im2col)
+            let weightSwapped = Tensor.convWeightGradient(g, input: x, weightShape: weight.shape, geometry: geo,
+                                                          algorithm: .swapped)
+            assertClose(weightSwapped, shape: weight.shape, weightReference.values, atol: 1e-3, "\(label) weight gradient")
+        }
+    }
+
+    func testSwappedWeightGradientAcrossColumnBands() throws {
+        var rng = SeededRNG(seed: 32)
+        for (n, pad) in [(2, 3), (1, 1)] {
+            let x = Tensor.normal([n, 12, 13, 10], rng: &rng)
+            let geo = try Tensor.geometry("test", channels: 12, height: 13, width: 10, kernel: (7, 7), stride: 1,
+                                          padding: pad, dilation: 1)
+            let g = Tensor.normal([n, 3, geo.outH, geo.outW], rng: &rng)
+            let reference = Tensor.convWeightGradient(g, input: x, weightShape: [3, 12, 7, 7], geometry: geo,
+                                                      algorithm: .im2col)
+            // 3·49 column rows of 10 pixels: 1500 floats is two image rows a band, so 13 rows take 7 bands.
+            let banded = Tensor.swappedWeightGradient(g, input: x, weightShape: [3, 12, 7, 7], geometry: geo, bandFloats: 1500)
+            assertClose(banded, shape: [3, 12, 7, 7], reference.values, atol: 1e-3, "n\(n) p\(pad) banded")
         }
     }
 
