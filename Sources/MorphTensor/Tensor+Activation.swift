@@ -45,15 +45,24 @@ extension Tensor {
         let out = Tensor(zeros: values.shape, zeroed: false)
         let p = x.data, q = values.data, o = out.data
         Parallel.chunks(values.count, minChunk: 1 << 16) { range in
-            var i = range.lowerBound
-            while i + 16 <= range.upperBound {
-                let d = Winograd.load16(q + i), low = .!(Winograd.load16(p + i) .> 0)
-                Winograd.store(slope == 0 ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
-                i += 16
-            }
-            for j in i..<range.upperBound { o[j] = p[j] > 0 ? q[j] : (slope == 0 ? 0 : q[j] * slope) }
+            rectify(q, where: p, slope: slope, zeroWhenFlat: true, range: range, into: o)
         }
         return out
+    }
+
+    /// o[i] = q[i] where p[i] > 0, else slope · q[i], over `range`, 16 lanes at a time; with `zeroWhenFlat` and
+    /// slope 0 that is 0 (NaN included, as ReLU's), otherwise 0 · q[i] (PReLU's).
+    @inline(__always)
+    static func rectify(_ q: UnsafePointer<Float>, where p: UnsafePointer<Float>, slope: Float, zeroWhenFlat: Bool,
+                        range: Range<Int>, into o: UnsafeMutablePointer<Float>) {
+        let zero = zeroWhenFlat && slope == 0
+        var i = range.lowerBound
+        while i + 16 <= range.upperBound {
+            let d = Winograd.load16(q + i), low = .!(Winograd.load16(p + i) .> 0)
+            Winograd.store(zero ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
+            i += 16
+        }
+        for j in i..<range.upperBound { o[j] = p[j] > 0 ? q[j] : (zero ? 0 : q[j] * slope) }
     }
 
     /// Parametric ReLU: x where x > 0, else `weight[c] · x`, with one weight per channel (dimension 1)
@@ -72,9 +81,8 @@ extension Tensor {
         let x = data, o = out.data, wp = weight.data
         Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
             for p in range {
-                let a = wp[shared ? 0 : p % channels]
-                let xp = x + p * inner, op = o + p * inner
-                for i in 0..<inner { let v = xp[i]; op[i] = v > 0 ? v : a * v }
+                Tensor.rectify(x + p * inner, where: x + p * inner, slope: wp[shared ? 0 : p % channels],
+                               zeroWhenFlat: false, range: 0..<inner, into: o + p * inner)
             }
         }
         return Tensor.record(out, "prelu", inputs: [self, weight]) { g in
@@ -85,9 +93,8 @@ extension Tensor {
                 let rd = r.data
                 Parallel.chunks(planes, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { range in
                     for p in range {
-                        let a = wp[shared ? 0 : p % channels]
-                        let xp = x + p * inner, gp = gs + p * inner, rp = rd + p * inner
-                        for i in 0..<inner { rp[i] = xp[i] > 0 ? gp[i] : a * gp[i] }
+                        Tensor.rectify(gs + p * inner, where: x + p * inner, slope: wp[shared ? 0 : p % channels],
+                                       zeroWhenFlat: false, range: 0..<inner, into: rd + p * inner)
                     }
                 }
                 gx = r
@@ -98,8 +105,15 @@ extension Tensor {
                 let ps = planeSums.data
                 Parallel.forEach(planes) { p in
                     let xp = x + p * inner, gp = gs + p * inner
-                    var acc: Float = 0
-                    for i in 0..<inner { acc += xp[i] > 0 ? 0 : gp[i] * xp[i] }
+                    var lanes = SIMD16<Float>()
+                    var i = 0
+                    while i + 16 <= inner {
+                        let xv = Winograd.load16(xp + i)
+                        lanes += (Winograd.load16(gp + i) * xv).replacing(with: 0, where: xv .> 0)
+                        i += 16
+                    }
+                    var acc = lanes.sum()
+                    for j in i..<inner { acc += xp[j] > 0 ? 0 : gp[j] * xp[j] }
                     ps[p] = acc
                 }
                 var sums = [Double](repeating: 0, count: weight.count)

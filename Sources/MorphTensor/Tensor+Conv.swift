@@ -255,16 +255,16 @@ extension Tensor {
         }
     }
 
-    /// Per-channel sums of an NCHW tensor, as [C].
+    /// Per-channel sums of an NCHW tensor, as [C] (a conv's bias gradient), channels in parallel.
     static func channelSums(_ t: Tensor) -> Tensor {
-        let c = t.shape[1], plane = t.shape[2] * t.shape[3]
-        let out = Tensor(zeros: [c])
-        for n in 0..<t.shape[0] {
-            for ch in 0..<c {
-                let base = t.data + (n * c + ch) * plane
-                var acc: Float = 0
-                for i in 0..<plane { acc += base[i] }
-                out.data[ch] += acc
+        let n = t.shape[0], c = t.shape[1], plane = t.shape[2] * t.shape[3]
+        let out = Tensor(zeros: [c], zeroed: false)
+        let src = t.data, dst = out.data
+        Parallel.chunks(c, minChunk: Swift.max(1, 16384 / Swift.max(plane * n, 1))) { range in
+            for ch in range {
+                var total = 0.0
+                for b in 0..<n { total += Tensor.sum(src + (b * c + ch) * plane, plane) }
+                dst[ch] = Float(total)
             }
         }
         return out

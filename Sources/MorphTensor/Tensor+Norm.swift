@@ -51,19 +51,25 @@ extension Tensor {
         guard count > 0 else { return (0, 0) }
         // Eight Double lanes per pass (the lanes are summed at the end), then the tail.
         let body = count & ~7
+        let mean = sum(p, count) / Double(count)
+        let m8 = SIMD8<Double>(repeating: mean)
+        var q8 = SIMD8<Double>()
+        var i = 0
+        while i < body { let d = widen(p + i) - m8; q8 += d * d; i += 8 }
+        var q = q8.sum()
+        while i < count { let d = Double(p[i]) - mean; q += d * d; i += 1 }
+        return (mean, q / Double(count))
+    }
+
+    /// Σ p[0..<count] in Double, eight lanes at a time.
+    static func sum(_ p: UnsafePointer<Float>, _ count: Int) -> Double {
+        let body = count & ~7
         var s8 = SIMD8<Double>()
         var i = 0
         while i < body { s8 += widen(p + i); i += 8 }
         var s = s8.sum()
         while i < count { s += Double(p[i]); i += 1 }
-        let mean = s / Double(count)
-        let m8 = SIMD8<Double>(repeating: mean)
-        var q8 = SIMD8<Double>()
-        i = 0
-        while i < body { let d = widen(p + i) - m8; q8 += d * d; i += 8 }
-        var q = q8.sum()
-        while i < count { let d = Double(p[i]) - mean; q += d * d; i += 1 }
-        return (mean, q / Double(count))
+        return s
     }
 
     /// Eight floats at `p`, as Doubles.

@@ -3,10 +3,7 @@ import Foundation
 extension Tensor {
     /// Sum of all elements as a scalar tensor.
     public func sum() -> Tensor {
-        var acc: Double = 0
-        let p = data
-        for i in 0..<count { acc += Double(p[i]) }
-        let out = Tensor(scalar: Float(acc))
+        let out = Tensor(scalar: Float(Tensor.sum(data, count)))
         return Tensor.record(out, "sum", inputs: [self]) { g in [Tensor.full(self.shape, g.item)] }
     }
 
