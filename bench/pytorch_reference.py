@@ -8,10 +8,13 @@ thread count. Needs torch only (no numpy, no safetensors). The model definitions
 which reproduce the reference architectures' structure.
 
     python3 bench/pytorch_reference.py [--quick] [--filter TEXT] [--threads N]
-    python3 bench/pytorch_reference.py --serve [--quick] [--threads N]   # one case name per stdin line, one record back
+    python3 bench/pytorch_reference.py --serve [--threads N]   # requests on stdin, one JSON line back each
 
-`--serve` is what `morph bench --pytorch` uses: it asks for each case right after timing its own, so
-both sides of a ratio are measured at nearly the same moment, even on a machine whose load changes.
+`--serve` is what `morph bench --pytorch` uses: `build NAME` prepares a case, `run` times one run of it, `runs K`
+times a warm-up and K runs and answers their median, `end` frees it. For cases whose runs take a quarter of a second
+or more, Morph sends `run` after each of its own runs, its warm-up included: the two sides of a ratio alternate run by
+run, and a slow minute on a loaded machine slows both alike. Shorter cases would run from cold caches that way, so
+Morph sends `runs K` after its own K runs instead.
 """
 import argparse
 import gc
@@ -186,20 +189,54 @@ def measure(name, build, quick):
     return record
 
 
-def serve(cases, quick):
-    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+SETTLE_SECONDS = 0.05
+
+
+def serve(cases):
+    """Answers `build NAME`, `run` and `end`, one JSON line each (see the module's doc)."""
+    def answer(obj):
+        print(json.dumps(obj), flush=True)
+
+    answer({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
+    current = None
     for line in sys.stdin:
-        name = line.strip()
-        if not name:
+        words = line.split()
+        if not words:
             continue
-        if name not in cases:
-            print(json.dumps({"name": name, "error": "no such case"}), flush=True)
-            continue
-        record = measure(name, cases[name][1], quick)
-        # Free this case's models and graphs (reference cycles wait for the collector) before answering: Morph times
-        # its next case as soon as the answer arrives, and must not share the cores with this process' clean-up.
-        gc.collect()
-        print(json.dumps(record), flush=True)
+        if words[0] == "build" and len(words) == 2:
+            current = None
+            gc.collect()
+            if words[1] not in cases:
+                answer({"name": words[1], "error": "no such case"})
+                continue
+            current = cases[words[1]][1]()[0]
+            answer({"name": words[1], "built": True})
+        elif words[0] == "run" and current is not None:
+            t0 = time.perf_counter()
+            current()
+            seconds = time.perf_counter() - t0
+            # OpenMP's threads spin for a while after a parallel region (milliseconds with a slow `pause`); let them
+            # fall asleep before Morph's next run starts, or they would take its cores.
+            time.sleep(SETTLE_SECONDS)
+            answer({"seconds": seconds})
+        elif words[0] == "runs" and len(words) == 2 and words[1].isdigit() and current is not None:
+            current()
+            times = []
+            for _ in range(max(1, int(words[1]))):
+                t0 = time.perf_counter()
+                current()
+                times.append(time.perf_counter() - t0)
+            time.sleep(SETTLE_SECONDS)
+            # The same median as Morph's (the upper one of an even count).
+            answer({"seconds": sorted(times)[len(times) // 2]})
+        elif words[0] == "end":
+            # Free the case's models and graphs (reference cycles wait for the collector) before answering: Morph
+            # times its next case as soon as the answer arrives, and must not share the cores with this clean-up.
+            current = None
+            gc.collect()
+            answer({"ended": True})
+        else:
+            answer({"error": "unexpected request " + line.strip()})
 
 
 def default_threads():
@@ -223,7 +260,7 @@ def main():
     torch.set_num_threads(max(1, args.threads))
     cases = {**conv_cases(), **model_cases(), **train_cases()}
     if args.serve:
-        serve(cases, args.quick)
+        serve(cases)
         return
     for name, (quick, build) in cases.items():
         if args.quick and not quick:

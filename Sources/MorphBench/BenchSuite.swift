@@ -53,6 +53,17 @@ public struct BenchCase {
     }
 }
 
+/// Work timed beside Morph's runs of a case (PyTorch's same case, `PyTorchReference.Session`), told of each of
+/// Morph's runs as it ends, so that both sides of a ratio see the same machine load.
+public protocol BenchCompanion: AnyObject {
+    /// Prepares case `name`; false when the companion has no such case.
+    func begin(_ name: String) throws -> Bool
+    /// Morph's run of the prepared case took `seconds` (a warm-up unless `timed`). Errors wait for `end`.
+    func morphRan(timed: Bool, seconds: Double)
+    /// Frees the case and returns the median of as many timed runs as Morph's (nil without any), or the first error.
+    func end() throws -> Double?
+}
+
 /// The benchmarks of `morph bench`: raw sgemm, convolution kernels and whole models.
 public enum BenchSuite {
     /// Every case, in report order. Other modules' cases are appended by `extraCases`.
@@ -78,9 +89,11 @@ public enum BenchSuite {
 
     /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
     /// `extra` holds further cases (`PipelineBench`'s `inpaint_512_hole64`), run after the rest.
-    /// `names`, when given, keeps only the cases of those names.
+    /// `names`, when given, keeps only the cases of those names. A `companion` that knows a case runs beside it
+    /// and gives the record `pytorch_seconds` and `vs_pytorch`.
     public static func run(quick: Bool, filter: String?, names: Set<String>? = nil, benchmark: Benchmark,
-                           extra: [BenchCase] = [], report: (BenchRecord) -> Void) throws -> [BenchRecord] {
+                           extra: [BenchCase] = [], companion: BenchCompanion? = nil,
+                           report: (BenchRecord) -> Void) throws -> [BenchRecord] {
         let all = cases() + extra
         var chosen = all.filter {
             (!quick || $0.quick) && (filter.map($0.name.contains) ?? true) && (names?.contains($0.name) ?? true)
@@ -89,7 +102,14 @@ public enum BenchSuite {
         var records: [BenchRecord] = []
         var sgemmGflops: Double?
         for c in chosen {
-            var r = try c.run(benchmark)
+            var bench = benchmark
+            let paired = try companion?.begin(c.name) ?? false
+            if paired, let companion { bench.afterEachRun = { companion.morphRan(timed: $0, seconds: $1) } }
+            var r = try c.run(bench)
+            if paired, let seconds = try companion?.end(), seconds > 0 {
+                r.pytorchSeconds = seconds
+                r.vsPytorch = r.seconds / seconds
+            }
             if c.name == "sgemm_2048" { sgemmGflops = r.gflops }
             if c.isConvolution, let g = r.gflops, let s = sgemmGflops, s > 0 { r.sgemmRatio = g / s }
             r.threads = Parallel.workers

@@ -6,8 +6,12 @@ public struct Benchmark {
     public var warmup: Int
     /// Timed runs; the median is reported.
     public var repeats: Int
-    /// Stop repeating once this many seconds were spent measuring (at least one timed run).
+    /// Stop repeating once the timed runs took this many seconds in all (at least one timed run).
     public var budgetSeconds: Double
+    /// Called after each run of `median`'s body with its seconds, warm-ups included (`timed` false), outside the
+    /// timing and the budget. `morph bench --pytorch` runs PyTorch's same case here, so the two sides of a ratio
+    /// alternate run by run.
+    public var afterEachRun: ((_ timed: Bool, _ seconds: Double) -> Void)?
 
     public init(warmup: Int = 1, repeats: Int = 5, budgetSeconds: Double = 10) {
         self.warmup = warmup
@@ -17,14 +21,18 @@ public struct Benchmark {
 
     /// Median wall-clock seconds of `body`.
     public func median(_ body: () throws -> Void) rethrows -> Double {
-        for _ in 0..<warmup { try body() }
+        for _ in 0..<warmup {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            afterEachRun?(false, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
         var times: [Double] = []
-        let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<max(1, repeats) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            if Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > budgetSeconds { break }
+            afterEachRun?(true, times[times.count - 1])
+            if times.reduce(0, +) > budgetSeconds { break }
         }
         times.sort()
         return times[times.count / 2]

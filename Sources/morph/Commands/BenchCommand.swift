@@ -11,8 +11,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Convolution records carry sgemm_ratio: their GFLOP/s over cblas_sgemm 2048³ in the same run. \
         With --pytorch, bench/pytorch_reference.py times the same work with PyTorch on this machine and \
-        each record gets vs_pytorch = Morph seconds / PyTorch seconds; PyTorch times each case right after Morph, \
-        on the same number of threads. Every record carries threads; --scaling adds speedup (seconds at 1 thread over \
+        each record gets vs_pytorch = Morph seconds / PyTorch seconds; PyTorch runs each case beside Morph (one run after \
+        each of Morph's when those take 0.25 s or more, else its runs right after Morph's; both medians over the same \
+        number of runs), on the same number of threads. Every record carries threads; --scaling adds speedup (seconds at 1 thread over \
         seconds at this count). The OpenBLAS core and configuration go to stderr, with a warning when the core is a \
         generic fallback on a CPU with AVX2.
         """)
@@ -79,15 +80,10 @@ struct BenchCommand: ParsableCommand {
     /// Runs the chosen cases at the current thread count, timing PyTorch beside each when asked, and prints each record.
     private func measure(bench: Benchmark, names: Set<String>?, adjust: (BenchRecord) -> BenchRecord) throws {
         let reference = pytorch
-            ? try PyTorchReference.session(script: pytorchScript, quick: quick, threads: Parallel.workers) : nil
+            ? try PyTorchReference.session(script: pytorchScript, threads: Parallel.workers) : nil
         _ = try BenchSuite.run(quick: quick || scaling, filter: filter, names: names, benchmark: bench,
-                               extra: PipelineBench.cases()) { record in
-            var r = adjust(record)
-            // PyTorch times the same case right after Morph, so both see the same machine load.
-            if let torch = try? reference?.seconds(r.name) {
-                r.pytorchSeconds = torch
-                r.vsPytorch = r.seconds / torch
-            }
+                               extra: PipelineBench.cases(), companion: reference) { record in
+            let r = adjust(record)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
