@@ -8,7 +8,7 @@ public struct BenchRecord: Codable, Equatable {
     public var name: String
     public var seconds: Double
     public var gflops: Double?
-    /// GFLOP/s over the GFLOP/s of `sgemm_2048` measured in the same run (convolutions).
+    /// GFLOP/s over the GFLOP/s of 2048³ sgemms run between this case's own runs, one after each (convolutions).
     public var sgemmRatio: Double?
     /// Morph's seconds over PyTorch's seconds for the same work on this machine (lower is better).
     public var vsPytorch: Double?
@@ -87,7 +87,9 @@ public enum BenchSuite {
     /// The whole-model records of `--quick` (forward passes and training steps): what `--scaling` runs.
     public static var modelRecordNames: [String] { (modelCases() + trainCases()).filter(\.quick).map(\.name) }
 
-    /// Runs the chosen cases; `sgemm_2048` always runs first so ratios have a reference.
+    /// Runs the chosen cases; `sgemm_2048` always runs first as the report's reference. A convolution's `sgemm_ratio`
+    /// divides by the median of 2048³ sgemms timed between its own runs, so that a slow spell of the machine slows
+    /// both sides of the ratio.
     /// `extra` holds further cases (`PipelineBench`'s `inpaint_512_hole64`), run after the rest.
     /// `names`, when given, keeps only the cases of those names. A `companion` that knows a case runs beside it
     /// and gives the record `pytorch_seconds` and `vs_pytorch`.
@@ -100,18 +102,30 @@ public enum BenchSuite {
         }
         if !chosen.contains(where: { $0.name == "sgemm_2048" }) { chosen.insert(all[0], at: 0) }
         var records: [BenchRecord] = []
-        var sgemmGflops: Double?
+        var reference: SgemmReference?
         for c in chosen {
             var bench = benchmark
             let paired = try companion?.begin(c.name) ?? false
-            if paired, let companion { bench.afterEachRun = { companion.morphRan(timed: $0, seconds: $1) } }
+            var sgemmSeconds: [Double] = []
+            if c.isConvolution {
+                let sgemm = reference ?? SgemmReference()
+                reference = sgemm
+                bench.afterEachRun = { timed, seconds in
+                    let s = sgemm.time()
+                    if timed { sgemmSeconds.append(s) }
+                    if paired { companion?.morphRan(timed: timed, seconds: seconds) }
+                }
+            } else if paired, let companion {
+                bench.afterEachRun = { companion.morphRan(timed: $0, seconds: $1) }
+            }
             var r = try c.run(bench)
             if paired, let seconds = try companion?.end(), seconds > 0 {
                 r.pytorchSeconds = seconds
                 r.vsPytorch = r.seconds / seconds
             }
-            if c.name == "sgemm_2048" { sgemmGflops = r.gflops }
-            if c.isConvolution, let g = r.gflops, let s = sgemmGflops, s > 0 { r.sgemmRatio = g / s }
+            if let g = r.gflops, !sgemmSeconds.isEmpty {
+                r.sgemmRatio = g / SgemmReference.gflops(seconds: sgemmSeconds.sorted()[sgemmSeconds.count / 2])
+            }
             r.threads = Parallel.workers
             records.append(r)
             report(r)
@@ -123,11 +137,9 @@ public enum BenchSuite {
 
     static func sgemm2048() -> BenchCase {
         BenchCase(name: "sgemm_2048", quick: true) { bench in
-            let n = 2048
-            var rng = SeededRNG(seed: 1)
-            let a = Tensor.uniform([n, n], rng: &rng), b = Tensor.uniform([n, n], rng: &rng), c = Tensor.zeros([n, n])
-            let s = bench.median { BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n) }
-            var record = BenchRecord(name: "sgemm_2048", seconds: s, gflops: 2 * pow(Double(n), 3) / s / 1e9)
+            let sgemm = SgemmReference()
+            let s = bench.median { _ = sgemm.time() }
+            var record = BenchRecord(name: "sgemm_2048", seconds: s, gflops: SgemmReference.gflops(seconds: s))
             record.note = "OpenBLAS core \(BLAS.coreName)"
             return record
         }
@@ -177,4 +189,27 @@ public enum BenchSuite {
             return BenchRecord(name: name, seconds: s, gflops: flops / s / 1e9)
         }
     }
+}
+
+/// One 2048³ `cblas_sgemm` (C = A·B, uniform operands), the unit of `sgemm_ratio`.
+final class SgemmReference {
+    static let size = 2048
+    private let a: Tensor, b: Tensor, c: Tensor
+
+    init() {
+        var rng = SeededRNG(seed: 1)
+        a = Tensor.uniform([SgemmReference.size, SgemmReference.size], rng: &rng)
+        b = Tensor.uniform([SgemmReference.size, SgemmReference.size], rng: &rng)
+        c = Tensor.zeros([SgemmReference.size, SgemmReference.size])
+    }
+
+    /// Runs the product once and returns its seconds.
+    func time() -> Double {
+        let n = SgemmReference.size, t0 = DispatchTime.now().uptimeNanoseconds
+        BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+
+    /// GFLOP/s of one product that took `seconds`.
+    static func gflops(seconds: Double) -> Double { 2 * pow(Double(size), 3) / seconds / 1e9 }
 }

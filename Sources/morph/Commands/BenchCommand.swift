@@ -9,7 +9,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure sgemm, convolution and model speed on this machine.",
         discussion: """
-        Convolution records carry sgemm_ratio: their GFLOP/s over cblas_sgemm 2048³ in the same run. \
+        Convolution records carry sgemm_ratio: their GFLOP/s over that of cblas_sgemm 2048³ runs timed between \
+        their own (one after each). \
         With --pytorch, bench/pytorch_reference.py times the same work with PyTorch on this machine and \
         each record gets vs_pytorch = Morph seconds / PyTorch seconds; PyTorch runs each case beside Morph (one run after \
         each of Morph's when those take 0.25 s or more, else its runs right after Morph's; both medians over the same \
