@@ -94,6 +94,7 @@ let package = Package(
             "TestSupport",
         ]),
         .testTarget(name: "LayeringTests"),
+        .testTarget(name: "MorphBenchTests", dependencies: ["MorphTensor", "MorphBench"]),
         .testTarget(name: "MorphServeTests", dependencies: [
             "MorphImage", "MorphTrain", "MorphServe", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
