@@ -10,10 +10,11 @@ public struct UpscaleOptions: ParsableArguments {
     @OptionGroup public var output: OutputOptions
     @OptionGroup public var tiling: TilingOptions
 
-    @Option(help: "Final scale relative to the input (default: the model's scale).")
+    // `.unconditional`: a negative value is read as the value (and refused by `validate`), not as an unknown flag.
+    @Option(parsing: .unconditional, help: "Final scale relative to the input (default: the model's scale).")
     public var outscale: Double?
 
-    @Option(help: ArgumentHelp("realesr-general-x4v3 only: 1 denoises strongly (the model as it is), 0 keeps noise.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("realesr-general-x4v3 only: 1 denoises strongly (the model as it is), 0 keeps noise.",
                                discussion: "Interpolates the weights with realesr-general-wdn-x4v3 (downloaded next to it), "
                                    + "as Real-ESRGAN's -dn does; Real-ESRGAN's own default is 0.5."))
     public var denoiseStrength: Double?

@@ -43,6 +43,17 @@ final class CLIMessagesTests: XCTestCase {
         XCTAssertTrue(result.err.hasPrefix("morph: --tile must be a number ≥ 0 or 'auto', got '-1'\n"), result.err)
     }
 
+    func testNegativeOutscaleAndDenoiseStrengthGetTheirRangeMessage() throws {
+        for (option, message) in [("--outscale", "--outscale must be in (0, 16]"),
+                                  ("--denoise-strength", "--denoise-strength must be between 0 and 1")] {
+            let result = try MorphBinary.run(["upscale", Self.sample("samples/photos"), "-o", "/tmp/none", "--model",
+                                              "morph-sr-x4", option, "-2"])
+            XCTAssertEqual(result.code, 2, option)
+            XCTAssertTrue(result.err.contains(message), result.err)
+            XCTAssertFalse(result.err.contains("Missing value"), result.err)
+        }
+    }
+
     /// `--tile 16` is below the exact tile of morph-sr-x4: it is raised (said once, with the numbers) and the output
     /// equals the whole-image output; `--tile-exact off` keeps 16, warns once, and the output differs.
     func testApproximateTilesAreRaisedOnceAndMatchTheWholeImage() throws {
