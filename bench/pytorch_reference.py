@@ -31,9 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Fixtures"))
 
 
-def median_seconds(fn, repeats, warmup=1, budget=20.0):
-    for _ in range(warmup):
-        fn()
+def run_times(fn, repeats, budget=float("inf")):
+    """Seconds of each of `repeats` runs of `fn`, stopping once `budget` seconds have passed."""
     times = []
     start = time.perf_counter()
     for _ in range(repeats):
@@ -42,7 +41,13 @@ def median_seconds(fn, repeats, warmup=1, budget=20.0):
         times.append(time.perf_counter() - t0)
         if time.perf_counter() - start > budget:
             break
-    return statistics.median(times)
+    return times
+
+
+def median_seconds(fn, repeats, warmup=1, budget=20.0):
+    for _ in range(warmup):
+        fn()
+    return statistics.median(run_times(fn, repeats, budget))
 
 
 def conv_cases():
@@ -193,9 +198,16 @@ SETTLE_SECONDS = 0.05
 
 
 def serve(cases):
-    """Answers `build NAME`, `run` and `end`, one JSON line each (see the module's doc)."""
+    """Answers `build NAME`, `run`, `runs K` and `end`, one JSON line each (see the module's doc)."""
     def answer(obj):
         print(json.dumps(obj), flush=True)
+
+    def answer_median(times):
+        # OpenMP's threads spin for a while after a parallel region (milliseconds with a slow `pause`); let them
+        # fall asleep before Morph's next run starts, or they would take its cores.
+        time.sleep(SETTLE_SECONDS)
+        # The same median as Morph's (the upper one of an even count).
+        answer({"seconds": sorted(times)[len(times) // 2]})
 
     answer({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
     current = None
@@ -212,23 +224,10 @@ def serve(cases):
             current = cases[words[1]][1]()[0]
             answer({"name": words[1], "built": True})
         elif words[0] == "run" and current is not None:
-            t0 = time.perf_counter()
-            current()
-            seconds = time.perf_counter() - t0
-            # OpenMP's threads spin for a while after a parallel region (milliseconds with a slow `pause`); let them
-            # fall asleep before Morph's next run starts, or they would take its cores.
-            time.sleep(SETTLE_SECONDS)
-            answer({"seconds": seconds})
+            answer_median(run_times(current, 1))
         elif words[0] == "runs" and len(words) == 2 and words[1].isdigit() and current is not None:
             current()
-            times = []
-            for _ in range(max(1, int(words[1]))):
-                t0 = time.perf_counter()
-                current()
-                times.append(time.perf_counter() - t0)
-            time.sleep(SETTLE_SECONDS)
-            # The same median as Morph's (the upper one of an even count).
-            answer({"seconds": sorted(times)[len(times) // 2]})
+            answer_median(run_times(current, max(1, int(words[1]))))
         elif words[0] == "end":
             # Free the case's models and graphs (reference cycles wait for the collector) before answering: Morph
             # times its next case as soon as the answer arrives, and must not share the cores with this clean-up.

@@ -107,16 +107,13 @@ public enum BenchSuite {
             var bench = benchmark
             let paired = try companion?.begin(c.name) ?? false
             var sgemmSeconds: [Double] = []
-            if c.isConvolution {
-                let sgemm = reference ?? SgemmReference()
-                reference = sgemm
+            let sgemm = c.isConvolution ? reference ?? SgemmReference() : nil
+            reference = reference ?? sgemm
+            if sgemm != nil || paired {
                 bench.afterEachRun = { timed, seconds in
-                    let s = sgemm.time()
-                    if timed { sgemmSeconds.append(s) }
+                    if let s = sgemm?.time(), timed { sgemmSeconds.append(s) }
                     if paired { companion?.morphRan(timed: timed, seconds: seconds) }
                 }
-            } else if paired, let companion {
-                bench.afterEachRun = { companion.morphRan(timed: $0, seconds: $1) }
             }
             var r = try c.run(bench)
             if paired, let seconds = try companion?.end(), seconds > 0 {

@@ -118,8 +118,8 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try binaryKernel("mul", a, b, lanes: { $0 * $1 }, *)
         return record(out, "mul", inputs: [a, b]) { g in
-            [a.requiresGrad ? try binaryKernel("mul", g, b, *).sumTo(a.shape) : nil,
-             b.requiresGrad ? try binaryKernel("mul", g, a, *).sumTo(b.shape) : nil]
+            [a.requiresGrad ? try binaryKernel("mul", g, b, lanes: { $0 * $1 }, *).sumTo(a.shape) : nil,
+             b.requiresGrad ? try binaryKernel("mul", g, a, lanes: { $0 * $1 }, *).sumTo(b.shape) : nil]
         }
     }
 
