@@ -88,7 +88,7 @@ extension Tensor {
 
     /// output[n] = W · im2col(input[n]) (+ bias); W is [Cout, K] with K = geometry.columnRows.
     ///
-    /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(2×2, 3×3), 4×4 stride-2 ones
+    /// `.auto` runs 3×3 stride-1 kernels with enough channels through Winograd F(4×4, 3×3), 4×4 stride-2 ones
     /// through F(2×2, 2×2) over their phases (`WinogradStride2`), and stride-1 kernels with few output channels as
     /// the transposed op of the swapped conv (see `ConvAlgorithm`).
     /// `activation` is applied as the output is written (after the bias). A Winograd conv whose input is a channel
@@ -101,12 +101,13 @@ extension Tensor {
         let batch = input.shape[0]
         switch algorithm.resolved(geo, outputChannels: cout, forward: true) {
         case .winograd:
-            let tiles = ((geo.outH + 1) / 2) * ((geo.outW + 1) / 2)
-            let lease = cache?.lease(input: input, padding: geo.padding, tiles: tiles)
+            let tile = Winograd.tile, side = tile.side
+            let tiles = ((geo.outH + side - 1) / side) * ((geo.outW + side - 1) / side)
+            let lease = cache?.lease(input: input, padding: geo.padding, tiles: tiles, tile: tile)
             Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
                                pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
                                bias: bias.map { UnsafePointer($0.data) }, activation: activation, dst: output.data,
-                               outH: geo.outH, outW: geo.outW, cached: lease)
+                               outH: geo.outH, outW: geo.outW, cached: lease, tile: tile)
             if lease != nil { cache?.commit(channels: geo.channels) }
             return
         case .winogradStride2:
@@ -167,7 +168,7 @@ extension Tensor {
         case .winograd:
             Winograd.correlate(src: g.data, batch: batch, channels: cout, height: geo.outH, width: geo.outW,
                                pad: 2 - geo.padding, weight: weight.data, outChannels: geo.channels, transposed: true,
-                               dst: result.data, outH: geo.height, outW: geo.width)
+                               dst: result.data, outH: geo.height, outW: geo.width, tile: Winograd.tile)
             return
         case .winogradStride2:
             WinogradStride2.transposed(g.data, batch: batch, geometry: geo, gradientChannels: cout, weight: weight.data,

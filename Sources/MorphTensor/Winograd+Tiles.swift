@@ -47,10 +47,14 @@ extension Winograd {
     static func transformOutput(_ m: UnsafePointer<Float>, channels k: Int, layout lay: TileLayout, first: Int, count: Int,
                                 bias: UnsafePointer<Float>?, activation: FusedActivation, tile: WinogradTile = .f2x3,
                                 into out: UnsafeMutablePointer<Float>) {
-        if tile == .f2x3 {
+        switch tile {
+        case .f2x3:
             transformOutput(OutputF2x3.self, m, channels: k, layout: lay, first: first, count: count, bias: bias,
                             activation: activation, into: out)
-        } else {
+        case .f4x3:
+            transformOutput4x4(m, channels: k, layout: lay, first: first, count: count, bias: bias, activation: activation,
+                               into: out)
+        case .f2x2:
             transformOutput(OutputF2x2.self, m, channels: k, layout: lay, first: first, count: count, bias: bias,
                             activation: activation, into: out)
         }
@@ -121,8 +125,8 @@ extension Winograd {
 
 extension TileLayout {
     /// For each channel c in `range` of `image` (planes of height × width) and each run of tiles in
-    /// `first ..< first + count`, copies the run's `tileRows` input rows (2·n + tileRows − 2 values each from column
-    /// 2·tj0 − pad, zeros outside the image) into `rows`, `span` floats apart, then calls the body: n tiles in the run,
+    /// `first ..< first + count`, copies the run's `tileRows` input rows (s·n + tileRows − s values each from column
+    /// s·tj0 − pad, s the tile side, zeros outside the image) into `rows`, `span` floats apart, then calls the body: n tiles in the run,
     /// starting `offset` tiles after `first`. The input transforms of both Winograd algorithms read this way.
     /// The rows live in zeroed scratch of `scratchRows` rows of `span` floats (room for 16-wide loads past a row's
     /// end); rows from `tileRows` on are the caller's, and `body` gets (rows, span, c, n, offset).
@@ -130,7 +134,7 @@ extension TileLayout {
     func forEachInputRun(_ image: UnsafePointer<Float>, channels range: Range<Int>, first: Int, count: Int, tileRows: Int,
                          scratchRows: Int,
                          _ body: (UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void) {
-        let span = 2 * min(count, tilesW) + 48
+        let span = side * min(count, tilesW) + 48
         withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchRows * span) { buffer in
             guard let rows = buffer.baseAddress else { return }
             rows.initialize(repeating: 0, count: scratchRows * span)
@@ -139,8 +143,8 @@ extension TileLayout {
                 runs(first: first, count: count) { ti, tj0, tj1, offset in
                     let n = tj1 - tj0
                     for r in 0..<tileRows {
-                        TileLayout.copyRow(plane, rows: height, columns: width, row: 2 * ti - pad + r, column: 2 * tj0 - pad,
-                                           count: 2 * n + tileRows - 2, into: rows + r * span)
+                        TileLayout.copyRow(plane, rows: height, columns: width, row: side * ti - pad + r,
+                                           column: side * tj0 - pad, count: side * n + tileRows - side, into: rows + r * span)
                     }
                     body(rows, span, c, n, offset)
                 }

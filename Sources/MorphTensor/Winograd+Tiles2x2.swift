@@ -1,13 +1,22 @@
 import Foundation
 
-/// The Winograd algorithm of one correlation: F(2×2, 3×3) reads 4×4 input tiles (16 transform positions per tile),
-/// F(2×2, 2×2) reads 3×3 tiles (9 positions; it runs the 2×2 convs that stride-2 4×4 convs split into, see
-/// `WinogradStride2`). Both write 2×2 output tiles.
+/// The Winograd algorithm of one correlation: F(2×2, 3×3) reads 4×4 input tiles (16 transform positions per tile)
+/// and F(4×4, 3×3) 6×6 tiles (36 positions) for 3×3 kernels; F(2×2, 2×2) reads 3×3 tiles (9 positions; it runs the
+/// 2×2 convs that stride-2 4×4 convs split into, see `WinogradStride2`).
 enum WinogradTile: Equatable {
-    case f2x3, f2x2
+    case f2x3, f4x3, f2x2
 
-    /// Transform positions per tile: multiplies per 2×2 outputs and input/output channel pair.
-    var positions: Int { self == .f2x3 ? 16 : 9 }
+    /// Transform positions per tile: multiplies per tile and input/output channel pair.
+    var positions: Int {
+        switch self {
+        case .f2x3: return 16
+        case .f4x3: return 36
+        case .f2x2: return 9
+        }
+    }
+
+    /// Side of the square output tile (tiles step by this much over the image).
+    var side: Int { self == .f4x3 ? 4 : 2 }
 }
 
 extension Winograd {
@@ -15,9 +24,12 @@ extension Winograd {
     @inline(__always)
     static func transformInput(_ image: UnsafePointer<Float>, channels: Int, range: Range<Int>, layout: TileLayout,
                                first: Int, count: Int, tile: WinogradTile, into v: UnsafeMutablePointer<Float>) {
-        if tile == .f2x3 {
+        switch tile {
+        case .f2x3:
             transformInput(image, channels: channels, range: range, layout: layout, first: first, count: count, into: v)
-        } else {
+        case .f4x3:
+            transformInput4x4(image, channels: channels, range: range, layout: layout, first: first, count: count, into: v)
+        case .f2x2:
             transformInput2x2(image, channels: channels, range: range, layout: layout, first: first, count: count, into: v)
         }
     }

@@ -20,13 +20,13 @@ extension Winograd {
     static func weightGradient(image: UnsafePointer<Float>, batch: Int, channels c: Int, height h: Int, width w: Int,
                                pad: Int, gradient: UnsafePointer<Float>, rows r: Int, outH: Int, outW: Int,
                                into dw: UnsafeMutablePointer<Float>, maxJobTiles: Int = .max) {
-        let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
+        let layout = TileLayout(tile: .f2x3, height: h, width: w, pad: pad, outH: outH, outW: outW), total = layout.total
+        let positions = WinogradTile.f2x3.positions
         var block = 256
         while block > 32 && positions * (c + r) * block > gradientScratch { block /= 2 }
         // Enough jobs for every worker twice over, down to blocks of 32 tiles.
         let perWorker = (batch * total + 2 * Parallel.workers - 1) / (2 * Parallel.workers)
         block = max(1, min(block, max(32, perWorker), total, maxJobTiles))
-        let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
         let blocks = (total + block - 1) / block, jobs = batch * blocks
         let sumFloats = positions * r * c
         let slots = max(1, min(Parallel.parts(forJobs: jobs), gradientSums / max(1, sumFloats)))

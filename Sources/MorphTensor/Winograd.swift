@@ -1,14 +1,17 @@
 import Foundation
 
-/// Winograd F(2×2, 3×3) correlation for 3×3, stride-1, dilation-1 convolutions (Lavin & Gray 2016).
+/// Winograd correlation for 3×3, stride-1, dilation-1 convolutions (Lavin & Gray 2016).
 ///
-/// Each 4×4 input tile d (stride 2) and each kernel g give a 2×2 output tile
-/// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A. Summed over input channels, the element-wise
-/// product at each of the 16 transform positions ξ is one matrix product
+/// Each input tile d and each kernel g give an output tile Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A. Summed over input
+/// channels, the element-wise product at each transform position ξ is one matrix product
 /// M_ξ[K×T] = U_ξ[K×C] · V_ξ[C×T] over a block of T tiles, done by `cblas_sgemm`.
-/// It needs 16 multiplies per 4 outputs instead of 36 (2.25× fewer). F(4×4, 3×3)
-/// would need 4× fewer but misses the 1e-4 relative parity in Float32, so it is not used. The weight gradient
-/// runs through Winograd too (`weightGradient`); its error against float64 stays within twice PyTorch's own.
+/// - F(4×4, 3×3) (`Winograd+Tiles4x4`, 6×6 tiles, 36 positions) multiplies 2.25 times per output where im2col
+///   multiplies 9 times; forward convs and input gradients run it (`Winograd.tile`). Its Float32 error is about
+///   10⁻⁵ of the output's largest element, within 1.5× that of PyTorch's own Winograd (NNPACK) on the same
+///   inputs (ConvWinograd4x4Tests); it misses 1e-4 relative on elements near zero.
+/// - F(2×2, 3×3) (4×4 tiles, 16 positions) multiplies 4 times per output and meets 1e-4 relative. The weight
+///   gradient runs it (`weightGradient`): its error against float64 stays within twice PyTorch's own, where
+///   F(4×4, 3×3)'s was 13 times PyTorch's (PyTorch has no Winograd weight gradient to compare with).
 ///
 /// The same correlation runs F(2×2, 2×2) (3×3 input tiles, 9 positions) for the 2×2 phase convs of stride-2
 /// 4×4 kernels (`WinogradStride2`, `WinogradTile`).
@@ -16,8 +19,9 @@ import Foundation
 /// Scratch is bounded: tiles are processed in groups and blocks (see `WinogradPlan`); a block may span several
 /// tile rows or part of one, and the whole image is never transformed at once.
 enum Winograd {
-    /// Transform positions per tile (4×4).
-    static let positions = 16
+    /// The 3×3 algorithm that `.auto` and `.winograd` convs run: F(4×4, 3×3), or F(2×2, 3×3) when the environment
+    /// sets `MORPH_WINOGRAD=f2x3` (to compare speed or rounding).
+    static let tile: WinogradTile = ProcessInfo.processInfo.environment["MORPH_WINOGRAD"] == "f2x3" ? .f2x3 : .f4x3
 
     /// Whether a conv with this geometry (image side) is a 3×3 stride-1 dilation-1 correlation
     /// whose input gradient is again one (padding ≤ 2).
@@ -40,7 +44,7 @@ enum Winograd {
     /// - `transposed` true: `weight` is [C, K, 3, 3] and kernel(k, c) = weight[c, k] rotated by 180°
     ///   (the input gradient of conv2d, and convTranspose2d with stride 1).
     /// - `bias`: optional [K], added to every output pixel of channel k; `activation` is applied as the output is written.
-    /// - `tile`: F(2×2, 3×3) (3×3 kernels) or F(2×2, 2×2) (2×2 kernels, with `weightTransformed`).
+    /// - `tile`: F(4×4, 3×3) or F(2×2, 3×3) (3×3 kernels), or F(2×2, 2×2) (2×2 kernels, with `weightTransformed`).
     /// - `maxBlockTiles`, `maxChannelBlock`, `maxGroupTiles`: tighter caps on the plan (tests use them to cross
     ///   tile-block, channel-block and group boundaries).
     /// - `weightTransformed`: `weight` already holds U, laid out as `transformKernels` writes it ([positions][K][C],
@@ -62,8 +66,8 @@ enum Winograd {
                           cached: WinogradInputCache.Lease? = nil, tile: WinogradTile = .f2x3,
                           weightTransformed: Bool = false) {
         let positions = tile.positions
-        let tilesW = (outW + 1) / 2, tilesH = (outH + 1) / 2, total = tilesW * tilesH
-        let cached = batch == 1 && tile == .f2x3 ? cached : nil
+        let layout = TileLayout(tile: tile, height: h, width: w, pad: pad, outH: outH, outW: outW), total = layout.total
+        let cached = batch == 1 && tile != .f2x2 ? cached : nil
         func plan(wholeImage: Bool) -> WinogradPlan {
             WinogradPlan(inner: c, outer: k, totalTiles: total, workers: Parallel.workers, positions: positions,
                          maxBlockTiles: maxBlockTiles,
@@ -79,10 +83,10 @@ enum Winograd {
         let v = cached == nil && !perJob ? TensorStorage(count: positions * c * plan.group + 16, zeroed: false) : nil
         defer { withExtendedLifetime(v) {} }
         if let u {
-            precondition(tile == .f2x3, "F(2×2, 2×2) takes transformed kernels")
-            transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, into: u.pointer)
+            precondition(tile != .f2x2, "F(2×2, 2×2) takes transformed kernels")
+            transformKernels(weight, rows: transposed ? c : k, cols: transposed ? k : c, flip: transposed, tile: tile,
+                             into: u.pointer)
         }
-        let layout = TileLayout(tilesW: tilesW, height: h, width: w, pad: pad, outH: outH, outW: outW)
         // V is [16][stride][count]: the cache's rows are the whole buffer's channels, of which this conv reads c.
         let kernels = u.map { UnsafePointer($0.pointer) } ?? weight, inputs = cached?.v ?? v?.pointer, stride = cached?.channelStride ?? c
         let outPlane = outH * outW
@@ -135,32 +139,47 @@ enum Winograd {
 
     // MARK: Transforms
 
-    /// U_ξ[a, b] = (G g Gᵀ)_ξ for every kernel g = weight[a, b] (rotated by 180° when `flip`), U laid out [16][rows][cols].
+    /// U_ξ[a, b] = (G g Gᵀ)_ξ for every kernel g = weight[a, b] (rotated by 180° when `flip`), U laid out
+    /// [positions][rows][cols].
     ///
-    /// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. All kernels at once as one sgemm: U[16 × rows·cols] = (G ⊗ G)[16 × 9] · Wᵀ,
-    /// where W is the weight seen as [rows·cols × 9].
+    /// All kernels at once as one sgemm: U[positions × rows·cols] = (G ⊗ G)[positions × 9] · Wᵀ, where W is the
+    /// weight seen as [rows·cols × 9]; G is the tile's kernel transform (`kernelTransform`).
     static func transformKernels(_ weight: UnsafePointer<Float>, rows: Int, cols: Int, flip: Bool,
-                                 into u: UnsafeMutablePointer<Float>) {
-        let kron = kernelTransformMatrix(flip: flip)
+                                 tile: WinogradTile = .f2x3, into u: UnsafeMutablePointer<Float>) {
+        let kron = kernelTransformMatrix(flip: flip, tile: tile)
         kron.withUnsafeBufferPointer { t in
             guard let t = t.baseAddress else { return }
-            BLAS.sgemm(transB: true, m: positions, n: rows * cols, k: 9, a: t, lda: 9, b: weight, ldb: 9,
+            BLAS.sgemm(transB: true, m: tile.positions, n: rows * cols, k: 9, a: t, lda: 9, b: weight, ldb: 9,
                        c: u, ldc: rows * cols)
         }
     }
 }
 
 extension Winograd {
-    /// G ⊗ G as [16 × 9]: row ξ = 4i + j, column p·3 + q holds G[i][p]·G[j][q] (taps rotated by 180° when `flip`).
-    static func kernelTransformMatrix(flip: Bool) -> [Float] {
-        let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-        var kron = [Float](repeating: 0, count: positions * 9)
-        for i in 0..<4 {
-            for j in 0..<4 {
+    /// G of a 3×3 tile algorithm, [α × 3] with α = √positions, in Double: F(2×2, 3×3) interpolates at 0, ±1, ∞;
+    /// F(4×4, 3×3) at 0, ±1, ±2, ∞ (G row j of a finite point a is (1, a, a²) / Πₗ≠ⱼ (a − aₗ)).
+    static func kernelTransform(_ tile: WinogradTile) -> [[Double]] {
+        switch tile {
+        case .f4x3:
+            return [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                    [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
+        case .f2x3, .f2x2:
+            precondition(tile == .f2x3, "F(2×2, 2×2) takes transformed kernels")
+            return [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        }
+    }
+
+    /// G ⊗ G as [positions × 9]: row ξ = α·i + j, column p·3 + q holds G[i][p]·G[j][q] (taps rotated by 180° when
+    /// `flip`), each product rounded to Float once.
+    static func kernelTransformMatrix(flip: Bool, tile: WinogradTile = .f2x3) -> [Float] {
+        let g = kernelTransform(tile), side = g.count
+        var kron = [Float](repeating: 0, count: tile.positions * 9)
+        for i in 0..<side {
+            for j in 0..<side {
                 for p in 0..<3 {
                     for q in 0..<3 {
                         let tap = flip ? (2 - p) * 3 + (2 - q) : p * 3 + q
-                        kron[(i * 4 + j) * 9 + tap] = g[i][p] * g[j][q]
+                        kron[(i * side + j) * 9 + tap] = Float(g[i][p] * g[j][q])
                     }
                 }
             }
@@ -169,10 +188,21 @@ extension Winograd {
     }
 }
 
-/// Where the tiles of one image lie: tile (ti, tj) reads input rows 2ti − pad … 2ti − pad + 3 and
-/// writes output rows 2ti, 2ti + 1 (likewise for columns).
+/// Where the tiles of one image lie: with output tiles of side s, tile (ti, tj) reads input rows s·ti − pad …
+/// s·ti − pad + s + 1 (3×3 kernels; s + 1 for 2×2) and writes output rows s·ti … s·ti + s − 1 (likewise for columns).
 struct TileLayout {
-    let tilesW: Int, height: Int, width: Int, pad: Int, outH: Int, outW: Int
+    let side: Int, tilesW: Int, tilesH: Int, height: Int, width: Int, pad: Int, outH: Int, outW: Int
+
+    /// The layout of `tile`'s output tiles over an outH × outW output read from a padded height × width image.
+    init(tile: WinogradTile, height: Int, width: Int, pad: Int, outH: Int, outW: Int) {
+        side = tile.side
+        tilesW = (outW + side - 1) / side
+        tilesH = (outH + side - 1) / side
+        (self.height, self.width, self.pad, self.outH, self.outW) = (height, width, pad, outH, outW)
+    }
+
+    /// Tiles of one image.
+    var total: Int { tilesW * tilesH }
 
     /// Calls `body(ti, tj0, tj1, offset)` for each run of tiles of one tile row inside tiles `first ..< first+count`;
     /// `offset` is the run's first tile relative to `first`.

@@ -7,13 +7,13 @@ import Foundation
 ///
 /// The cache holds the buffer, so its memory cannot be reused while cached. The caller promises that a channel,
 /// once read by a conv through the cache, is not written again; `reset()` forgets everything.
-/// The transformed input takes 4 floats per pixel and channel; above `maxFloats` the convs run uncached.
+/// The transformed input takes about 4 (F(2×2, 3×3)) or 2.25 (F(4×4, 3×3)) floats per pixel and channel; above `maxFloats` the convs run uncached.
 public final class WinogradInputCache {
     /// The buffer whose channel prefixes the convs read.
     public let buffer: Tensor
     private var storage: TensorStorage?
     private var transformed = 0
-    private var padding = -1, tiles = -1
+    private var padding = -1, tiles = -1, positions = -1
 
     /// The most floats of transformed input one cache holds (128 MiB).
     public static let maxFloats = 32 << 20
@@ -30,16 +30,20 @@ public final class WinogradInputCache {
     /// Forgets every transformed channel (call after writing channels that a conv has read).
     public func reset() { transformed = 0 }
 
-    /// Where the transformed input of `input` lives: V as [16][channelStride][tiles], whose channels below `ready`
-    /// are already transformed; nil when `input` is not a prefix of the buffer or the cache would exceed `maxFloats`.
-    func lease(input: Tensor, padding pad: Int, tiles count: Int) -> Lease? {
+    /// Where the transformed input of `input` lives: V as [positions][channelStride][tiles] for `tile`'s algorithm,
+    /// whose channels below `ready` are already transformed; nil when `input` is not a prefix of the buffer or the
+    /// cache would exceed `maxFloats`.
+    func lease(input: Tensor, padding pad: Int, tiles count: Int, tile: WinogradTile) -> Lease? {
         let c = buffer.shape[1]
         guard input.rank == 4, input.shape[0] == 1, input.shape[2] == buffer.shape[2], input.shape[3] == buffer.shape[3],
               input.shape[1] <= c, input.data == buffer.data else { return nil }
-        let (floats, overflow) = (Winograd.positions * c).multipliedReportingOverflow(by: count)
+        let (floats, overflow) = (tile.positions * c).multipliedReportingOverflow(by: count)
         guard !overflow, floats <= WinogradInputCache.maxFloats else { return nil }
-        // Another padding moves every tile (and may change how many there are): start over, in storage that fits.
-        if pad != padding || count != tiles { transformed = 0; padding = pad; tiles = count }
+        // Another padding or algorithm moves every tile (and may change how many there are): start over, in storage
+        // that fits.
+        if pad != padding || count != tiles || tile.positions != positions {
+            transformed = 0; padding = pad; tiles = count; positions = tile.positions
+        }
         if (storage?.count ?? 0) < floats { storage = TensorStorage(count: floats, zeroed: false) }
         guard let storage else { return nil }
         return Lease(v: storage.pointer, channelStride: c, ready: min(transformed, input.shape[1]))

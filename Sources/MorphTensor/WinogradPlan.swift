@@ -26,7 +26,7 @@ struct WinogradPlan: Equatable {
     /// Jobs per worker to aim for, so a core slowed by other work does not hold up the rest.
     static let jobsPerWorker = 2
 
-    init(inner: Int, outer: Int, totalTiles: Int, workers: Int, positions: Int = Winograd.positions,
+    init(inner: Int, outer: Int, totalTiles: Int, workers: Int, positions: Int = WinogradTile.f2x3.positions,
          maxBlockTiles: Int = .max, maxChannelBlock: Int = .max, maxGroupTiles: Int = .max, wholeImage: Bool = false) {
         let budgeted = max(64, WinogradPlan.inputBudget / (positions * max(1, inner)))
         let group = max(1, wholeImage ? totalTiles : min(totalTiles, maxGroupTiles, budgeted))

@@ -3,10 +3,24 @@ import XCTest
 import TestSupport
 
 /// Winograd F(2×2, 3×3): the fast path itself (forward, input and weight gradients) against PyTorch fixtures, against the im2col path on
-/// random inputs (odd sizes, batches, paddings 0–2, blocks that split tile rows), and finite differences.
+/// random inputs (odd sizes, batches, paddings 0–2, blocks that split tile rows), and finite differences. (Forward convs
+/// and input gradients run F(4×4, 3×3) by default, see ConvWinograd4x4Tests; the weight gradient runs F(2×2, 3×3).)
 final class ConvWinogradTests: XCTestCase {
+    /// The correlation of `Winograd.correlate` by F(2×2, 3×3), as `Tensor.convForward` / `convInputGradient` call it.
+    func correlate2x2(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, outChannels: Int, pad: Int, transposed: Bool,
+                      outH: Int, outW: Int) -> Tensor {
+        let out = Tensor(zeros: [x.shape[0], outChannels, outH, outW], zeroed: false)
+        Winograd.correlate(src: x.data, batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                           pad: pad, weight: weight.data, outChannels: outChannels, transposed: transposed,
+                           bias: bias.map { UnsafePointer($0.data) }, dst: out.data, outH: outH, outW: outW, tile: .f2x3)
+        return out
+    }
+
     func testWinogradForwardAndInputGradientMatchPyTorch() throws {
         try OpsCheck.each("conv_k3_wino") { name in
+            // The F(4×4, 3×3) fixtures reach 256 input channels, where PyTorch's float32 result itself is further than
+            // 1e-5 from float64; ConvWinograd4x4Tests measures them against float64.
+            guard !name.hasPrefix("conv_k3_wino4") else { return }
             let f = try Fixture.load(name)
             let x = try f.tensor("x"), w = try f.tensor("weight"), bias = f.tensors["bias"]
             let geo = try Tensor.geometry("test", channels: x.shape[1], height: x.shape[2], width: x.shape[3], kernel: (3, 3),
@@ -14,10 +28,11 @@ final class ConvWinogradTests: XCTestCase {
             XCTAssertTrue(Winograd.profitable(geo, inner: x.shape[1], outer: w.shape[0]), "\(name) should take Winograd")
             XCTAssertTrue(Winograd.profitable(geo, inner: w.shape[0], outer: x.shape[1]), "\(name) gradient should take Winograd")
             let expected = try f.tensor("out")
-            let out = Tensor(zeros: expected.shape, zeroed: false)
-            Tensor.convForward(input: x, weight: w, geometry: geo, output: out, bias: bias, algorithm: .winograd)
+            let out = correlate2x2(x, w, bias: bias, outChannels: w.shape[0], pad: geo.padding, transposed: false,
+                                   outH: geo.outH, outW: geo.outW)
             assertClose(out, shape: expected.shape, expected.values, "\(name) winograd out")
-            let gx = Tensor.convInputGradient(try f.tensor("r"), weight: w, geometry: geo, batch: x.shape[0], algorithm: .winograd)
+            let gx = correlate2x2(try f.tensor("r"), w, outChannels: x.shape[1], pad: 2 - geo.padding, transposed: true,
+                                  outH: geo.height, outW: geo.width)
             assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) winograd grad_x")
         }
     }
@@ -48,11 +63,11 @@ final class ConvWinogradTests: XCTestCase {
             let geo = ConvGeometry(channels: w.shape[1], height: expected.shape[2], width: expected.shape[3], kernelH: 3, kernelW: 3,
                                    stride: 1, padding: try f.int("padding"), dilation: 1, outH: x.shape[2], outW: x.shape[3])
             XCTAssertTrue(Winograd.profitable(geo, inner: w.shape[0], outer: w.shape[1]), "\(name) should take Winograd")
-            let out = Tensor.convInputGradient(x, weight: w, geometry: geo, batch: x.shape[0], algorithm: .winograd)
-            if let bias { Tensor.addChannelBias(out, bias) }
+            let out = correlate2x2(x, w, bias: bias, outChannels: w.shape[1], pad: 2 - geo.padding, transposed: true,
+                                   outH: geo.height, outW: geo.width)
             assertClose(out, shape: expected.shape, expected.values, "\(name) winograd out")
-            let gx = Tensor(zeros: x.shape, zeroed: false)
-            Tensor.convForward(input: try f.tensor("r"), weight: w, geometry: geo, output: gx, algorithm: .winograd)
+            let gx = correlate2x2(try f.tensor("r"), w, outChannels: x.shape[1], pad: geo.padding, transposed: false,
+                                  outH: geo.outH, outW: geo.outW)
             assertClose(gx, shape: x.shape, try f.tensor("grad_x").values, "\(name) winograd grad_x")
         }
     }

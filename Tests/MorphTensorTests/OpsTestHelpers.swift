@@ -8,8 +8,10 @@ enum OpsCheck {
     /// compared with `out`, then (out · r).sum() is back-propagated and every `grad_<key>` is compared.
     /// `paramFloorFraction`, when set, compares the parameters' gradients with `assertCloseScaled` instead (an absolute
     /// floor of that fraction of the gradient's largest element): for kernels whose weight gradient is a sum over every pixel.
+    /// `floorFraction` does the same for `out` and `grad_x` (Winograd F(4×4, 3×3), see ConvWinograd4x4Tests).
     static func parity(_ name: String, params: [String] = [], rtol: Float = 1e-4, atol: Float = 1e-5,
-                       paramFloorFraction: Float? = nil, file: StaticString = #filePath, line: UInt = #line,
+                       floorFraction: Float? = nil, paramFloorFraction: Float? = nil,
+                       file: StaticString = #filePath, line: UInt = #line,
                        _ op: (Fixture, Tensor, [String: Tensor]) throws -> Tensor) throws {
         let f = try Fixture.load(name)
         let x = try f.copy("x")
@@ -22,10 +24,17 @@ enum OpsCheck {
         }
         let out = try op(f, x, p)
         let expected = try f.tensor("out")
-        assertClose(out, shape: expected.shape, expected.values, rtol: rtol, atol: atol, "\(name) out", file: file, line: line)
+        XCTAssertEqual(out.shape, expected.shape, "\(name) out shape", file: file, line: line)
         try (out * f.tensor("r")).sum().backward()
         let gx = try f.tensor("grad_x")
-        assertClose(x.grad?.values ?? [], gx.values, rtol: rtol, atol: atol, "\(name) grad_x", file: file, line: line)
+        for (label, actual, reference) in [("out", out.values, expected.values), ("grad_x", x.grad?.values ?? [], gx.values)] {
+            if let floorFraction {
+                assertCloseScaled(actual, reference, rtol: rtol, floorFraction: floorFraction, "\(name) \(label)",
+                                  file: file, line: line)
+            } else {
+                assertClose(actual, reference, rtol: rtol, atol: atol, "\(name) \(label)", file: file, line: line)
+            }
+        }
         for key in params {
             let g = try f.tensor("grad_" + key)
             if let paramFloorFraction {

@@ -88,7 +88,7 @@ final class WinogradInputCacheTests: XCTestCase {
 
         // Channels 8..<24 are no prefix of the buffer: the conv runs uncached.
         let middle = try buffer.channelView(8..<24)
-        XCTAssertNil(cache.lease(input: middle, padding: 1, tiles: 30))
+        XCTAssertNil(cache.lease(input: middle, padding: 1, tiles: 30, tile: .f2x3))
         try middle.conv2d(weight: weight, bias: bias, padding: 1, activation: nil, into: padded, cache: cache)
         assertClose(padded.values, try reference(middle, weight, bias, padding: 1).values, atol: 1e-4, "not a prefix")
 
@@ -103,9 +103,9 @@ final class WinogradInputCacheTests: XCTestCase {
     func testLeaseIsRefusedAboveTheBudgetAndForBatchedBuffers() throws {
         // 16 positions × 512 channels × 64² tiles = 2²⁵ floats = maxFloats, which fits; 513 channels do not.
         let big = Tensor(zeros: [1, 513, 128, 128], zeroed: false)
-        XCTAssertNil(try WinogradInputCache(buffer: big).lease(input: big, padding: 1, tiles: 64 * 64))
+        XCTAssertNil(try WinogradInputCache(buffer: big).lease(input: big, padding: 1, tiles: 64 * 64, tile: .f2x3))
         let fits = Tensor(zeros: [1, 512, 128, 128], zeroed: false)
-        XCTAssertNotNil(try WinogradInputCache(buffer: fits).lease(input: fits, padding: 1, tiles: 64 * 64))
+        XCTAssertNotNil(try WinogradInputCache(buffer: fits).lease(input: fits, padding: 1, tiles: 64 * 64, tile: .f2x3))
         XCTAssertThrowsError(try WinogradInputCache(buffer: Tensor(zeros: [2, 4, 8, 8])))
     }
 }

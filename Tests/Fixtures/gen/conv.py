@@ -41,6 +41,24 @@ WINOGRAD_CONVT_CASES = [
     ("k3_s1_wino_pad0", 1, 8, 24, 6, 5, 3, 1, 0, 0, 1, False),
 ]
 
+# 3×3 stride-1 cases for Winograd F(4×4, 3×3), which Morph's 3×3 convs run by default: sizes that are not
+# multiples of 4, batch 2, paddings 0–2, and channel counts up to 256 (block boundaries are crossed by the Swift
+# tests' caps). Besides PyTorch's float32 results and the float64 `exact_*`, each stores `nnpack_out` and
+# `nnpack_grad_x`: the same correlations through PyTorch's own Winograd path (NNPACK, F(6×6, 3×3) in float32),
+# whose distance from `exact_*` bounds what Morph's Winograd rounding may cost.
+WINOGRAD4_CONV_CASES = [
+    ("k3_wino4_odd", 1, 16, 12, 7, 9, 3, 1, 1, 1, True),
+    ("k3_wino4_pad0_batch2", 2, 12, 16, 10, 13, 3, 1, 0, 1, False),
+    ("k3_wino4_pad2", 1, 8, 10, 5, 7, 3, 1, 2, 1, True),
+    ("k3_wino4_c64_batch2", 2, 64, 32, 13, 11, 3, 1, 1, 1, True),
+    ("k3_wino4_c128", 1, 128, 96, 12, 12, 3, 1, 1, 1, True),
+    ("k3_wino4_c256", 1, 256, 64, 9, 10, 3, 1, 1, 1, False),
+]
+WINOGRAD4_CONVT_CASES = [
+    ("k3_s1_wino4", 2, 16, 12, 7, 9, 3, 1, 1, 0, 1, True),
+    ("k3_s1_wino4_pad0_c64", 1, 64, 48, 6, 5, 3, 1, 0, 0, 1, False),
+]
+
 # Stride-1 cases with few output channels (conv) or few input channels (convTranspose2d): Morph runs these
 # as the other direction of the swapped conv.
 SWAP_CONV_CASES = [
@@ -77,6 +95,23 @@ def generate(folder):
     write_cases(folder, seeded(101), WINOGRAD_CONV_CASES, WINOGRAD_CONVT_CASES, exact=True)
     write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
     write_cases(folder, seeded(103), STRIDE2_CONV_CASES, STRIDE2_CONVT_CASES, exact=True)
+    write_cases(folder, seeded(104), WINOGRAD4_CONV_CASES, WINOGRAD4_CONVT_CASES, exact=True, nnpack=True)
+
+
+def nnpack_correlations(x, weight, r, padding, transposed):
+    """`nnpack_out` and `nnpack_grad_x` of a 3×3 stride-1 conv (or, `transposed`, conv_transpose2d) without bias,
+    both through NNPACK's Winograd: the input gradient of one direction is the other direction's correlation with
+    the kernels rotated by 180° and transposed, at padding 2 − p."""
+    if not torch.backends.nnpack.is_available():
+        raise RuntimeError("this PyTorch build has no NNPACK: the F(4×4, 3×3) fixtures need it")
+    flipped = weight.detach().flip(2, 3).transpose(0, 1).contiguous()
+    forward, backward = (flipped, weight.detach()) if transposed else (weight.detach(), flipped)
+    p, q = (2 - padding, padding) if transposed else (padding, 2 - padding)
+    # One image at a time: for a batch of small images NNPACK picks another algorithm than Winograd.
+    def nnpack(images, kernels, pad):
+        return torch.cat([torch._nnpack_spatial_convolution(image[None], kernels.contiguous(), None, [pad, pad])
+                          for image in images])
+    return {"nnpack_out": nnpack(x.detach(), forward, p), "nnpack_grad_x": nnpack(r, backward, q)}
 
 
 def exact_conv_gradients(x, weight, bias, r, **args):
@@ -90,7 +125,17 @@ def exact_conv_gradients(x, weight, bias, r, **args):
     return {"exact_out": out, "exact_grad_x": x64.grad, "exact_grad_weight": w64.grad}
 
 
-def write_cases(folder, g, conv_cases, convt_cases, exact=False):
+def exact_convT_gradients(x, weight, bias, r, **args):
+    """conv_transpose2d in float64, as `exact_conv_gradients` does for conv2d."""
+    x64 = x.detach().double().requires_grad_()
+    w64 = weight.detach().double().requires_grad_()
+    b64 = bias.detach().double() if bias is not None else None
+    out = F.conv_transpose2d(x64, w64, b64, **args)
+    (out * r.double()).sum().backward()
+    return {"exact_out": out, "exact_grad_x": x64.grad, "exact_grad_weight": w64.grad}
+
+
+def write_cases(folder, g, conv_cases, convt_cases, exact=False, nnpack=False):
     for name, n, cin, cout, h, w, k, s, p, d, has_bias in conv_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
         weight = torch.randn(cout, cin, k, k, generator=g).mul_(0.3).requires_grad_()
@@ -102,6 +147,8 @@ def write_cases(folder, g, conv_cases, convt_cases, exact=False):
                    "grad_bias": bias.grad if bias is not None else None}
         if exact:
             tensors.update(exact_conv_gradients(x, weight, bias, r, stride=s, padding=p, dilation=d))
+        if nnpack:
+            tensors.update(nnpack_correlations(x, weight, r, p, transposed=False))
         save(folder, "conv_" + name, tensors, stride=s, padding=p, dilation=d)
     for name, n, cin, cout, h, w, k, s, p, op, d, has_bias in convt_cases:
         x = torch.randn(n, cin, h, w, generator=g, requires_grad=True)
@@ -110,7 +157,10 @@ def write_cases(folder, g, conv_cases, convt_cases, exact=False):
         out = F.conv_transpose2d(x, weight, bias, stride=s, padding=p, output_padding=op, dilation=d)
         r = torch.randn(out.shape, generator=g)
         (out * r).sum().backward()
-        save(folder, "convT_" + name,
-             {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
-              "grad_bias": bias.grad if bias is not None else None},
-             stride=s, padding=p, output_padding=op, dilation=d)
+        tensors = {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad,
+                   "grad_weight": weight.grad, "grad_bias": bias.grad if bias is not None else None}
+        if exact:
+            tensors.update(exact_convT_gradients(x, weight, bias, r, stride=s, padding=p, output_padding=op, dilation=d))
+        if nnpack:
+            tensors.update(nnpack_correlations(x, weight, r, p, transposed=True))
+        save(folder, "convT_" + name, tensors, stride=s, padding=p, output_padding=op, dilation=d)
