@@ -101,7 +101,7 @@ extension Tensor {
         let batch = input.shape[0]
         switch algorithm.resolved(geo, outputChannels: cout, forward: true) {
         case .winograd:
-            let tile = Winograd.tile, side = tile.side
+            let tile = Winograd.tile(inner: geo.channels, outH: geo.outH, outW: geo.outW), side = tile.side
             let tiles = ((geo.outH + side - 1) / side) * ((geo.outW + side - 1) / side)
             let lease = cache?.lease(input: input, padding: geo.padding, tiles: tiles, tile: tile)
             Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
@@ -168,7 +168,8 @@ extension Tensor {
         case .winograd:
             Winograd.correlate(src: g.data, batch: batch, channels: cout, height: geo.outH, width: geo.outW,
                                pad: 2 - geo.padding, weight: weight.data, outChannels: geo.channels, transposed: true,
-                               dst: result.data, outH: geo.height, outW: geo.width, tile: Winograd.tile)
+                               dst: result.data, outH: geo.height, outW: geo.width,
+                               tile: Winograd.tile(inner: cout, outH: geo.height, outW: geo.width))
             return
         case .winogradStride2:
             WinogradStride2.transposed(g.data, batch: batch, geometry: geo, gradientChannels: cout, weight: weight.data,

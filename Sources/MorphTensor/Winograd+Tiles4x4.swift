@@ -86,31 +86,7 @@ extension Winograd {
                     let n = tj1 - tj0, src = m + ch * count + offset
                     var j = 0
                     while j < n {
-                        @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(src + xi * position + j) }
-                        // Columns first: s_r[b] = row r of Aᵀ applied down column b.
-                        let c0 = outputRule4x4(p(0), p(6), p(12), p(18), p(24), p(30))
-                        let c1 = outputRule4x4(p(1), p(7), p(13), p(19), p(25), p(31))
-                        let c2 = outputRule4x4(p(2), p(8), p(14), p(20), p(26), p(32))
-                        let c3 = outputRule4x4(p(3), p(9), p(15), p(21), p(27), p(33))
-                        let c4 = outputRule4x4(p(4), p(10), p(16), p(22), p(28), p(34))
-                        let c5 = outputRule4x4(p(5), p(11), p(17), p(23), p(29), p(35))
-                        @inline(__always) func emit(_ r: Int, _ t0: SIMD8<Float>, _ t1: SIMD8<Float>, _ t2: SIMD8<Float>,
-                                                    _ t3: SIMD8<Float>, _ t4: SIMD8<Float>, _ t5: SIMD8<Float>) {
-                            var (y0, y1, y2, y3) = outputRule4x4(t0, t1, t2, t3, t4, t5)
-                            (y0, y1, y2, y3) = (y0 + b, y1 + b, y2 + b, y3 + b)
-                            if let slope {
-                                y0 = FusedActivation.apply(y0, slope: slope); y1 = FusedActivation.apply(y1, slope: slope)
-                                y2 = FusedActivation.apply(y2, slope: slope); y3 = FusedActivation.apply(y3, slope: slope)
-                            }
-                            let line = lines + r * span + 4 * j
-                            for l in 0..<8 {
-                                line[4 * l] = y0[l]; line[4 * l + 1] = y1[l]; line[4 * l + 2] = y2[l]; line[4 * l + 3] = y3[l]
-                            }
-                        }
-                        emit(0, c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)
-                        emit(1, c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)
-                        emit(2, c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)
-                        emit(3, c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)
+                        outputTiles4x4(src + j, position: position, bias: b, slope: slope, into: lines + 4 * j, span: span)
                         j += 8
                     }
                     let oy = 4 * ti, ox = 4 * tj0, w = min(4 * n, lay.outW - ox)
@@ -120,6 +96,39 @@ extension Winograd {
                 }
             }
         }
+    }
+
+    /// Aᵀ M A + bias, then the activation of negative-side `slope`, for eight tiles whose position 0 is at `m` (positions
+    /// `position` floats apart), written interleaved into four rows `span` floats apart: row r holds the tiles' r-th
+    /// output rows, four values per tile. A function of its own, so that its 36 loads stay inlined.
+    @inline(never)
+    static func outputTiles4x4(_ m: UnsafePointer<Float>, position: Int, bias b: Float, slope: Float?,
+                               into lines: UnsafeMutablePointer<Float>, span: Int) {
+        @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(m + xi * position) }
+        // Down each column b first (row r of Aᵀ applied to column b), then across each row.
+        let c0 = outputRule4x4(p(0), p(6), p(12), p(18), p(24), p(30))
+        let c1 = outputRule4x4(p(1), p(7), p(13), p(19), p(25), p(31))
+        let c2 = outputRule4x4(p(2), p(8), p(14), p(20), p(26), p(32))
+        let c3 = outputRule4x4(p(3), p(9), p(15), p(21), p(27), p(33))
+        let c4 = outputRule4x4(p(4), p(10), p(16), p(22), p(28), p(34))
+        let c5 = outputRule4x4(p(5), p(11), p(17), p(23), p(29), p(35))
+        @inline(__always) func emit(_ r: Int, _ t0: SIMD8<Float>, _ t1: SIMD8<Float>, _ t2: SIMD8<Float>,
+                                    _ t3: SIMD8<Float>, _ t4: SIMD8<Float>, _ t5: SIMD8<Float>) {
+            var (y0, y1, y2, y3) = outputRule4x4(t0, t1, t2, t3, t4, t5)
+            (y0, y1, y2, y3) = (y0 + b, y1 + b, y2 + b, y3 + b)
+            if let slope {
+                y0 = FusedActivation.apply(y0, slope: slope); y1 = FusedActivation.apply(y1, slope: slope)
+                y2 = FusedActivation.apply(y2, slope: slope); y3 = FusedActivation.apply(y3, slope: slope)
+            }
+            let line = lines + r * span
+            for l in 0..<8 {
+                line[4 * l] = y0[l]; line[4 * l + 1] = y1[l]; line[4 * l + 2] = y2[l]; line[4 * l + 3] = y3[l]
+            }
+        }
+        emit(0, c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)
+        emit(1, c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)
+        emit(2, c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)
+        emit(3, c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)
     }
 
     @inline(__always) static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {

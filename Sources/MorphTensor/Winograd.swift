@@ -6,7 +6,7 @@ import Foundation
 /// channels, the element-wise product at each transform position ξ is one matrix product
 /// M_ξ[K×T] = U_ξ[K×C] · V_ξ[C×T] over a block of T tiles, done by `cblas_sgemm`.
 /// - F(4×4, 3×3) (`Winograd+Tiles4x4`, 6×6 tiles, 36 positions) multiplies 2.25 times per output where im2col
-///   multiplies 9 times; forward convs and input gradients run it (`Winograd.tile`). Its Float32 error is about
+///   multiplies 9 times; forward convs and input gradients with enough tiles and channels run it (`Winograd.tile`). Its Float32 error is about
 ///   10⁻⁵ of the output's largest element, within 1.5× that of PyTorch's own Winograd (NNPACK) on the same
 ///   inputs (ConvWinograd4x4Tests); it misses 1e-4 relative on elements near zero.
 /// - F(2×2, 3×3) (4×4 tiles, 16 positions) multiplies 4 times per output and meets 1e-4 relative. The weight
@@ -19,9 +19,22 @@ import Foundation
 /// Scratch is bounded: tiles are processed in groups and blocks (see `WinogradPlan`); a block may span several
 /// tile rows or part of one, and the whole image is never transformed at once.
 enum Winograd {
-    /// The 3×3 algorithm that `.auto` and `.winograd` convs run: F(4×4, 3×3), or F(2×2, 3×3) when the environment
-    /// sets `MORPH_WINOGRAD=f2x3` (to compare speed or rounding).
-    static let tile: WinogradTile = ProcessInfo.processInfo.environment["MORPH_WINOGRAD"] == "f2x3" ? .f2x3 : .f4x3
+    /// The 3×3 algorithm of a forward conv or input gradient with `inner` channels read and an outH × outW output:
+    /// F(4×4, 3×3) when its tiles per image times `inner` reach `minimumF4x3Work`, else F(2×2, 3×3), whose sgemms
+    /// are 4 times wider there. `MORPH_WINOGRAD=f2x3` in the environment forces F(2×2, 3×3) (to compare speed or
+    /// rounding).
+    static func tile(inner: Int, outH: Int, outW: Int) -> WinogradTile {
+        guard !onlyF2x3 else { return .f2x3 }
+        let tiles = ((outH + 3) / 4) * ((outW + 3) / 4)
+        return tiles * inner >= minimumF4x3Work ? .f4x3 : .f2x3
+    }
+
+    /// Tile-channel pairs per transform position below which F(2×2, 3×3) ran faster (medians of 7, alternating, 2
+    /// threads): 64 channels at 48² (144 tiles × 64) took 0.8 ms through F(4×4, 3×3) against 0.6 ms, while 256
+    /// channels at 32² (64 × 256) took 3.5 against 4.1 ms and 64 channels at 128² gained too.
+    static let minimumF4x3Work = 16384
+
+    private static let onlyF2x3 = ProcessInfo.processInfo.environment["MORPH_WINOGRAD"] == "f2x3"
 
     /// Whether a conv with this geometry (image side) is a 3×3 stride-1 dilation-1 correlation
     /// whose input gradient is again one (padding ≤ 2).

@@ -114,4 +114,26 @@ final class ConvWinograd4x4Tests: XCTestCase {
             XCTAssertEqual(fused.values, expected, "F(4×4, 3×3) fused \(label): the same sums, bias and activation")
         }
     }
+
+    /// `.auto` takes F(4×4, 3×3) where each transform position has at least `minimumF4x3Work` tile-channel pairs,
+    /// and runs exactly `Winograd.correlate`'s F(4×4, 3×3) there (the same bits), for the forward conv and its input gradient.
+    func testAutoTakesF4x3WithEnoughTilesAndChannels() throws {
+        XCTAssertEqual(Winograd.tile(inner: 64, outH: 64, outW: 64), .f4x3, "256 tiles × 64 channels")
+        XCTAssertEqual(Winograd.tile(inner: 256, outH: 32, outW: 32), .f4x3, "64 tiles × 256 channels")
+        XCTAssertEqual(Winograd.tile(inner: 64, outH: 48, outW: 48), .f2x3, "144 tiles × 64 channels")
+        XCTAssertEqual(Winograd.tile(inner: 255, outH: 32, outW: 32), .f2x3, "one channel short")
+        var rng = SeededRNG(seed: 46)
+        let x = Tensor.normal([1, 64, 61, 64], rng: &rng), w = Tensor.normal([24, 64, 3, 3], std: 0.1, rng: &rng)
+        let geo = try Tensor.geometry("test", channels: 64, height: 61, width: 64, kernel: (3, 3), stride: 1, padding: 1,
+                                      dilation: 1)
+        let auto = Tensor(zeros: [1, 24, 61, 64], zeroed: false)
+        Tensor.convForward(input: x, weight: w, geometry: geo, output: auto)
+        XCTAssertEqual(auto.values, correlate(x, w, cout: 24, pad: 1, transposed: false, outH: 61, outW: 64).values)
+        XCTAssertEqual(Winograd.tile(inner: 24, outH: 61, outW: 64), .f2x3, "its input gradient reads 24 channels")
+        let wide = Tensor.normal([1, 256, 32, 30], rng: &rng), v = Tensor.normal([256, 64, 3, 3], std: 0.1, rng: &rng)
+        let narrowGeo = try Tensor.geometry("test", channels: 64, height: 32, width: 30, kernel: (3, 3), stride: 1,
+                                            padding: 1, dilation: 1)
+        let gx = Tensor.convInputGradient(wide, weight: v, geometry: narrowGeo, batch: 1)
+        XCTAssertEqual(gx.values, correlate(wide, v, cout: 64, pad: 1, transposed: true, outH: 32, outW: 30).values)
+    }
 }
