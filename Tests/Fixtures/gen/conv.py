@@ -114,23 +114,14 @@ def nnpack_correlations(x, weight, r, padding, transposed):
     return {"nnpack_out": nnpack(x.detach(), forward, p), "nnpack_grad_x": nnpack(r, backward, q)}
 
 
-def exact_conv_gradients(x, weight, bias, r, **args):
-    """The same conv in float64: `exact_out`, `exact_grad_x`, `exact_grad_weight` (PyTorch's float32 results stay
-    under their usual keys, so a test can measure its own rounding against PyTorch's)."""
+def exact_gradients(op, x, weight, bias, r, **args):
+    """The same conv (`op`: F.conv2d or F.conv_transpose2d) in float64: `exact_out`, `exact_grad_x`,
+    `exact_grad_weight` (PyTorch's float32 results stay under their usual keys, so a test can measure its own
+    rounding against PyTorch's)."""
     x64 = x.detach().double().requires_grad_()
     w64 = weight.detach().double().requires_grad_()
     b64 = bias.detach().double() if bias is not None else None
-    out = F.conv2d(x64, w64, b64, **args)
-    (out * r.double()).sum().backward()
-    return {"exact_out": out, "exact_grad_x": x64.grad, "exact_grad_weight": w64.grad}
-
-
-def exact_convT_gradients(x, weight, bias, r, **args):
-    """conv_transpose2d in float64, as `exact_conv_gradients` does for conv2d."""
-    x64 = x.detach().double().requires_grad_()
-    w64 = weight.detach().double().requires_grad_()
-    b64 = bias.detach().double() if bias is not None else None
-    out = F.conv_transpose2d(x64, w64, b64, **args)
+    out = op(x64, w64, b64, **args)
     (out * r.double()).sum().backward()
     return {"exact_out": out, "exact_grad_x": x64.grad, "exact_grad_weight": w64.grad}
 
@@ -146,7 +137,7 @@ def write_cases(folder, g, conv_cases, convt_cases, exact=False, nnpack=False):
         tensors = {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad, "grad_weight": weight.grad,
                    "grad_bias": bias.grad if bias is not None else None}
         if exact:
-            tensors.update(exact_conv_gradients(x, weight, bias, r, stride=s, padding=p, dilation=d))
+            tensors.update(exact_gradients(F.conv2d, x, weight, bias, r, stride=s, padding=p, dilation=d))
         if nnpack:
             tensors.update(nnpack_correlations(x, weight, r, p, transposed=False))
         save(folder, "conv_" + name, tensors, stride=s, padding=p, dilation=d)
@@ -160,7 +151,8 @@ def write_cases(folder, g, conv_cases, convt_cases, exact=False, nnpack=False):
         tensors = {"x": x, "weight": weight, "bias": bias, "out": out, "r": r, "grad_x": x.grad,
                    "grad_weight": weight.grad, "grad_bias": bias.grad if bias is not None else None}
         if exact:
-            tensors.update(exact_convT_gradients(x, weight, bias, r, stride=s, padding=p, output_padding=op, dilation=d))
+            tensors.update(exact_gradients(F.conv_transpose2d, x, weight, bias, r, stride=s, padding=p, output_padding=op,
+                                           dilation=d))
         if nnpack:
             tensors.update(nnpack_correlations(x, weight, r, p, transposed=True))
         save(folder, "convT_" + name, tensors, stride=s, padding=p, output_padding=op, dilation=d)
