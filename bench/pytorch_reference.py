@@ -187,7 +187,8 @@ def train_cases():
 
 def measure(name, build, quick):
     fn, flops = build()
-    seconds = median_seconds(fn, 5 if quick else 7, budget=5.0 if quick else 20.0)
+    # The same runs and budget as `morph bench` (--quick: 5 runs within 15 s a case).
+    seconds = median_seconds(fn, 5 if quick else 7, budget=15.0 if quick else 20.0)
     record = {"name": name, "seconds": seconds, "threads": torch.get_num_threads()}
     if flops:
         record["gflops"] = flops / seconds / 1e9
