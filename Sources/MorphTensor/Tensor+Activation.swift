@@ -23,11 +23,12 @@ extension Tensor {
         return out
     }
 
-    /// max(x, 0). The gradient is 1 where x > 0 and 0 elsewhere (as PyTorch).
+    /// max(x, 0), NaN staying NaN. The gradient is 0 where x ≤ 0 and 1 elsewhere, NaN included (as PyTorch, which
+    /// tests the result against 0).
     public func relu() -> Tensor {
-        let out = Tensor.rectified(self, where: self, slope: 0)
+        let out = Tensor.rectified(self, where: self, slope: 0, passNaN: true)
         return Tensor.record(out, "relu", inputs: [self]) { g in
-            [Tensor.rectified(g, where: self, slope: 0)]
+            [Tensor.rectified(g, where: self, slope: 0, passNaN: true)]
         }
     }
 
@@ -39,30 +40,39 @@ extension Tensor {
         }
     }
 
-    /// values where x > 0, else slope · values (0 for slope 0, x = NaN included), 16 lanes at a time with no call per
-    /// element: (ReLU or LeakyReLU)(x) with `values` = x, and its gradient with `values` = the incoming gradient.
-    static func rectified(_ values: Tensor, where x: Tensor, slope: Float) -> Tensor {
+    /// values where x > 0, else slope · values (0 for slope 0), 16 lanes at a time with no call per element:
+    /// (ReLU or LeakyReLU)(x) with `values` = x, and its gradient with `values` = the incoming gradient. A NaN x
+    /// counts as positive with `passNaN` (ReLU and its gradient, as PyTorch's) and as not positive otherwise
+    /// (LeakyReLU: slope · NaN is NaN, and its gradient there is slope · g, as PyTorch's).
+    static func rectified(_ values: Tensor, where x: Tensor, slope: Float, passNaN: Bool = false) -> Tensor {
         let out = Tensor(zeros: values.shape, zeroed: false)
         let p = x.data, q = values.data, o = out.data
         Parallel.chunks(values.count, minChunk: 1 << 16) { range in
-            rectify(q, where: p, slope: slope, zeroWhenFlat: true, range: range, into: o)
+            if passNaN {
+                rectify(q, where: p, slope: slope, zeroWhenFlat: true, passNaN: true, range: range, into: o)
+            } else {
+                rectify(q, where: p, slope: slope, zeroWhenFlat: true, range: range, into: o)
+            }
         }
         return out
     }
 
     /// o[i] = q[i] where p[i] > 0, else slope · q[i], over `range`, 16 lanes at a time; with `zeroWhenFlat` and
-    /// slope 0 that is 0 (NaN included, as ReLU's), otherwise 0 · q[i] (PReLU's).
+    /// slope 0 that is 0 (NaN included, as ReLU's gradient), otherwise 0 · q[i] (PReLU's). With `passNaN`, a NaN
+    /// p[i] counts as positive (ReLU's forward keeps it).
     @inline(__always)
     static func rectify(_ q: UnsafePointer<Float>, where p: UnsafePointer<Float>, slope: Float, zeroWhenFlat: Bool,
-                        range: Range<Int>, into o: UnsafeMutablePointer<Float>) {
+                        passNaN: Bool = false, range: Range<Int>, into o: UnsafeMutablePointer<Float>) {
         let zero = zeroWhenFlat && slope == 0
+        @inline(__always) func isLow(_ x: Float) -> Bool { passNaN ? x <= 0 : !(x > 0) }
         var i = range.lowerBound
         while i + 16 <= range.upperBound {
-            let d = Winograd.load16(q + i), low = .!(Winograd.load16(p + i) .> 0)
+            let d = Winograd.load16(q + i), x = Winograd.load16(p + i)
+            let low = passNaN ? x .<= 0 : .!(x .> 0)
             Winograd.store(zero ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
             i += 16
         }
-        for j in i..<range.upperBound { o[j] = p[j] > 0 ? q[j] : (zero ? 0 : q[j] * slope) }
+        for j in i..<range.upperBound { o[j] = isLow(p[j]) ? (zero ? 0 : q[j] * slope) : q[j] }
     }
 
     /// Parametric ReLU: x where x > 0, else `weight[c] · x`, with one weight per channel (dimension 1)

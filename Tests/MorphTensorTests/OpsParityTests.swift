@@ -72,6 +72,26 @@ final class OpsParityTests: XCTestCase {
         try OpsCheck.each("ops_prelu_") { try OpsCheck.parity($0, params: ["weight"]) { _, x, p in try x.prelu(weight: p["weight"]!) } }
     }
 
+    /// NaN inputs (in the 16-lane body and the tail): ReLU and LeakyReLU pass NaN through as PyTorch does, and
+    /// their gradients there are PyTorch's (r for ReLU, slope · r for LeakyReLU).
+    func testReLUFamilyTreatsNaNAsPyTorch() throws {
+        for (name, op) in [("ops_nan_relu", { (x: Tensor) in x.relu() }), ("ops_nan_leaky_relu", { $0.leakyReLU(0.2) })] {
+            let f = try Fixture.load(name)
+            let x = try f.copy("x")
+            x.requiresGrad = true
+            let out = op(x)
+            try (out * f.tensor("r")).sum().backward()
+            for (key, actual) in [("out", out.values), ("grad_x", x.grad?.values ?? [])] {
+                let expected = try f.tensor(key).values
+                XCTAssertEqual(actual.count, expected.count, "\(name) \(key) count")
+                XCTAssertEqual(expected.filter(\.isNaN).count, key == "out" ? 3 : 0, "\(name) \(key): the fixture's NaNs")
+                for (i, (a, e)) in zip(actual, expected).enumerated() {
+                    XCTAssertTrue(e.isNaN ? a.isNaN : abs(a - e) <= 1e-6 * max(1, abs(e)), "\(name) \(key)[\(i)]: \(a) vs \(e)")
+                }
+            }
+        }
+    }
+
     func testTanhAndSigmoidMatchPyTorch() throws {
         try OpsCheck.each("ops_tanh_") { try OpsCheck.parity($0) { _, x, _ in x.tanh() } }
         try OpsCheck.each("ops_sigmoid_") { try OpsCheck.parity($0) { _, x, _ in x.sigmoid() } }

@@ -125,6 +125,21 @@ def _prelu(folder):
         save(folder, f"ops_prelu_{i}", {"x": x, "weight": w, "out": out, "r": r, "grad_x": gx, "grad_weight": gw})
 
 
+def _nan_rectifiers(folder):
+    """ReLU and LeakyReLU on inputs holding NaN (in a 16-lane block and in the tail of 38 values), ±0 and negatives:
+    PyTorch passes NaN through both forwards; ReLU's gradient at NaN is 0, LeakyReLU's is slope · r."""
+    for name, op in [("relu", F.relu), ("leaky_relu", lambda x: F.leaky_relu(x, 0.2))]:
+        g = seeded(840)
+        x = _randn(g, 2, 19, scale=2.0)
+        for i in (3, 17, 36):
+            x[i // 19, i % 19] = float("nan")
+        x[0, 5], x[1, 2] = -0.0, 0.0
+        x.requires_grad_()
+        out = op(x)
+        r, (gx,) = _backward(out, g, [x])
+        save(folder, f"ops_nan_{name}", {"x": x, "out": out, "r": r, "grad_x": gx})
+
+
 def _resample(folder):
     for i, (shape, s) in enumerate([((2, 3, 5, 7), 2), ((1, 2, 3, 4), 3)]):
         _unary(folder, "upsample_nearest", lambda x, s=s: F.interpolate(x, scale_factor=s, mode="nearest"),
@@ -191,6 +206,7 @@ def generate(folder):
     _unary(folder, "tanh", torch.tanh, [(2, 3, 5, 7), (2, 1, 4, 3)], 820)
     _unary(folder, "sigmoid", torch.sigmoid, [(2, 3, 5, 7), (2, 1, 4, 3)], 830, scale=6.0)
     _prelu(folder)
+    _nan_rectifiers(folder)
     _resample(folder)
     _pool(folder)
     _losses(folder)
