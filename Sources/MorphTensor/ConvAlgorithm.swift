@@ -3,8 +3,8 @@ import Foundation
 /// Which kernel runs a convolution (or its input gradient); `.auto` picks by geometry and channel counts.
 ///
 /// - `.im2col`: im2col + sgemm (forward) or sgemm + col2im (input gradient), any geometry.
-/// - `.winograd`: Winograd F(4×4, 3×3) or F(2×2, 3×3) (`Winograd.tile`) for 3×3, stride-1, dilation-1 kernels with padding ≤ 2;
-///   their weight gradients take F(2×2, 3×3).
+/// - `.winograd`: Winograd F(4×4, 3×3) or F(2×2, 3×3) (`Winograd.tile`) for 3×3, stride-1, dilation-1 kernels
+///   with padding ≤ 2; their weight gradients take F(2×2, 3×3).
 /// - `.winogradStride2`: Winograd F(2×2, 2×2) over the four phases of a 4×4, stride-2, dilation-1 kernel
 ///   (`WinogradStride2`).
 /// - `.swapped`: for stride 1, the op runs as the other direction of the conv with the rotated,

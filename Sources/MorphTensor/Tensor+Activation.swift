@@ -67,9 +67,9 @@ extension Tensor {
         @inline(__always) func isLow(_ x: Float) -> Bool { passNaN ? x <= 0 : !(x > 0) }
         var i = range.lowerBound
         while i + 16 <= range.upperBound {
-            let d = Winograd.load16(q + i), x = Winograd.load16(p + i)
+            let d = Lanes.load16(q + i), x = Lanes.load16(p + i)
             let low = passNaN ? x .<= 0 : .!(x .> 0)
-            Winograd.store(zero ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
+            Lanes.store(zero ? d.replacing(with: 0, where: low) : d.replacing(with: d * slope, where: low), o + i)
             i += 16
         }
         for j in i..<range.upperBound { o[j] = isLow(p[j]) ? (zero ? 0 : q[j] * slope) : q[j] }
@@ -118,8 +118,8 @@ extension Tensor {
                     var lanes = SIMD16<Float>()
                     var i = 0
                     while i + 16 <= inner {
-                        let xv = Winograd.load16(xp + i)
-                        lanes += (Winograd.load16(gp + i) * xv).replacing(with: 0, where: xv .> 0)
+                        let xv = Lanes.load16(xp + i)
+                        lanes += (Lanes.load16(gp + i) * xv).replacing(with: 0, where: xv .> 0)
                         i += 16
                     }
                     var acc = lanes.sum()

@@ -72,7 +72,7 @@ extension Tensor {
             Parallel.chunks(a.count, minChunk: 1 << 16) { range in
                 var i = range.lowerBound
                 while i + 16 <= range.upperBound {
-                    Winograd.store(lanes(Winograd.load16(p + i), Winograd.load16(q + i)), o + i)
+                    Lanes.store(lanes(Lanes.load16(p + i), Lanes.load16(q + i)), o + i)
                     i += 16
                 }
                 for j in i..<range.upperBound { o[j] = f(p[j], q[j]) }

@@ -15,11 +15,11 @@ extension Winograd {
             let e0 = rows + 4 * span, e1 = rows + 5 * span, e2 = rows + 6 * span, e3 = rows + 7 * span
             var i = 0
             while i < len {
-                let a = load16(d0 + i), b = load16(d1 + i), cc = load16(d2 + i), d = load16(d3 + i)
-                store(a - cc, e0 + i)
-                store(b + cc, e1 + i)
-                store(cc - b, e2 + i)
-                store(b - d, e3 + i)
+                let a = Lanes.load16(d0 + i), b = Lanes.load16(d1 + i), cc = Lanes.load16(d2 + i), d = Lanes.load16(d3 + i)
+                Lanes.store(a - cc, e0 + i)
+                Lanes.store(b + cc, e1 + i)
+                Lanes.store(cc - b, e2 + i)
+                Lanes.store(b - d, e3 + i)
                 i += 16
             }
             let dst = v + c * count + offset, position = channels * count
@@ -27,13 +27,13 @@ extension Winograd {
                 let e = rows + (4 + row) * span, out = dst + 4 * row * position
                 var j = 0
                 while j < n {
-                    let lo = load16(e + 2 * j), hi = load16(e + 2 * j + 2)
+                    let lo = Lanes.load16(e + 2 * j), hi = Lanes.load16(e + 2 * j + 2)
                     let c0 = lo.evenHalf, c1 = lo.oddHalf, c2 = hi.evenHalf, c3 = hi.oddHalf
                     let left = n - j
-                    storePartial(c0 - c2, out + j, left)
-                    storePartial(c1 + c2, out + position + j, left)
-                    storePartial(c2 - c1, out + 2 * position + j, left)
-                    storePartial(c1 - c3, out + 3 * position + j, left)
+                    Lanes.storePartial(c0 - c2, out + j, left)
+                    Lanes.storePartial(c1 + c2, out + position + j, left)
+                    Lanes.storePartial(c2 - c1, out + 2 * position + j, left)
+                    Lanes.storePartial(c1 - c3, out + 3 * position + j, left)
                     j += 8
                 }
             }
@@ -78,7 +78,7 @@ extension Winograd {
                         let n = tj1 - tj0, src = m + ch * count + offset
                         var j = 0
                         while j < n {
-                            @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(src + xi * position + j) }
+                            @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { Lanes.load8(src + xi * position + j) }
                             var (y00, y01, y10, y11) = Rule.outputs(p)
                             (y00, y01, y10, y11) = (y00 + b, y01 + b, y10 + b, y11 + b)
                             if let slope {
@@ -98,27 +98,6 @@ extension Winograd {
                     }
                 }
             }
-        }
-    }
-
-    @inline(__always) static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
-    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always) static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-    }
-
-    /// Stores the first `min(8, count)` lanes of `v` at `p`.
-    @inline(__always) static func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count >= 8 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-        } else {
-            for l in 0..<count { p[l] = v[l] }
         }
     }
 }

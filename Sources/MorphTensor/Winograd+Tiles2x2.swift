@@ -48,9 +48,9 @@ extension Winograd {
             let e0 = rows + 3 * span, e2 = rows + 4 * span
             var i = 0
             while i < len {
-                let b = load16(d1 + i)
-                store(load16(d0 + i) - b, e0 + i)
-                store(load16(d2 + i) - b, e2 + i)
+                let b = Lanes.load16(d1 + i)
+                Lanes.store(Lanes.load16(d0 + i) - b, e0 + i)
+                Lanes.store(Lanes.load16(d2 + i) - b, e2 + i)
                 i += 16
             }
             let dst = v + c * count + offset, position = channels * count
@@ -58,12 +58,12 @@ extension Winograd {
                 let e = row == 0 ? e0 : (row == 1 ? d1 : e2), out = dst + 3 * row * position
                 var j = 0
                 while j < n {
-                    let lo = load16(e + 2 * j), c0 = lo.evenHalf, c1 = lo.oddHalf
-                    let c2 = load16(e + 2 * j + 2).evenHalf
+                    let lo = Lanes.load16(e + 2 * j), c0 = lo.evenHalf, c1 = lo.oddHalf
+                    let c2 = Lanes.load16(e + 2 * j + 2).evenHalf
                     let left = n - j
-                    storePartial(c0 - c1, out + j, left)
-                    storePartial(c1, out + position + j, left)
-                    storePartial(c2 - c1, out + 2 * position + j, left)
+                    Lanes.storePartial(c0 - c1, out + j, left)
+                    Lanes.storePartial(c1, out + position + j, left)
+                    Lanes.storePartial(c2 - c1, out + 2 * position + j, left)
                     j += 8
                 }
             }

@@ -33,10 +33,10 @@ extension Winograd {
             let len = 4 * n + 2
             var i = 0
             while i < len {
-                @inline(__always) func d(_ r: Int) -> SIMD16<Float> { load16(rows + r * span + i) }
+                @inline(__always) func d(_ r: Int) -> SIMD16<Float> { Lanes.load16(rows + r * span + i) }
                 let e = inputRule4x4(d(0), d(1), d(2), d(3), d(4), d(5))
-                store(e.0, rows + 6 * span + i); store(e.1, rows + 7 * span + i); store(e.2, rows + 8 * span + i)
-                store(e.3, rows + 9 * span + i); store(e.4, rows + 10 * span + i); store(e.5, rows + 11 * span + i)
+                Lanes.store(e.0, rows + 6 * span + i); Lanes.store(e.1, rows + 7 * span + i); Lanes.store(e.2, rows + 8 * span + i)
+                Lanes.store(e.3, rows + 9 * span + i); Lanes.store(e.4, rows + 10 * span + i); Lanes.store(e.5, rows + 11 * span + i)
                 i += 16
             }
             let dst = v + c * count + offset, position = channels * count
@@ -44,17 +44,17 @@ extension Winograd {
                 let e = rows + (6 + row) * span, out = dst + 6 * row * position
                 var j = 0
                 while j < n {
-                    let lo = load32(e + 4 * j), hi = load32(e + 4 * j + 4)
+                    let lo = Lanes.load32(e + 4 * j), hi = Lanes.load32(e + 4 * j + 4)
                     let even = lo.evenHalf, odd = lo.oddHalf
                     let x = inputRule4x4(even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf, hi.evenHalf.evenHalf,
                                          hi.oddHalf.evenHalf)
                     let left = n - j
-                    storePartial(x.0, out + j, left)
-                    storePartial(x.1, out + position + j, left)
-                    storePartial(x.2, out + 2 * position + j, left)
-                    storePartial(x.3, out + 3 * position + j, left)
-                    storePartial(x.4, out + 4 * position + j, left)
-                    storePartial(x.5, out + 5 * position + j, left)
+                    Lanes.storePartial(x.0, out + j, left)
+                    Lanes.storePartial(x.1, out + position + j, left)
+                    Lanes.storePartial(x.2, out + 2 * position + j, left)
+                    Lanes.storePartial(x.3, out + 3 * position + j, left)
+                    Lanes.storePartial(x.4, out + 4 * position + j, left)
+                    Lanes.storePartial(x.5, out + 5 * position + j, left)
                     j += 8
                 }
             }
@@ -104,7 +104,7 @@ extension Winograd {
     @inline(never)
     static func outputTiles4x4(_ m: UnsafePointer<Float>, position: Int, bias b: Float, slope: Float?,
                                into lines: UnsafeMutablePointer<Float>, span: Int) {
-        @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { load8(m + xi * position) }
+        @inline(__always) func p(_ xi: Int) -> SIMD8<Float> { Lanes.load8(m + xi * position) }
         // Down each column b first (row r of Aᵀ applied to column b), then across each row.
         let c0 = outputRule4x4(p(0), p(6), p(12), p(18), p(24), p(30))
         let c1 = outputRule4x4(p(1), p(7), p(13), p(19), p(25), p(31))
@@ -129,9 +129,5 @@ extension Winograd {
         emit(1, c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)
         emit(2, c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)
         emit(3, c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)
-    }
-
-    @inline(__always) static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
     }
 }

@@ -97,16 +97,16 @@ extension Winograd {
                     let dst = out + ch * count + offset
                     var j = 0
                     while j < n {
-                        let t = load16(top + 2 * j), b = load16(bottom + 2 * j)
+                        let t = Lanes.load16(top + 2 * j), b = Lanes.load16(bottom + 2 * j)
                         let y00 = t.evenHalf, y01 = t.oddHalf, y10 = b.evenHalf, y11 = b.oddHalf
                         let left = n - j
                         // Rows of A g: g0, g0 + g1, g0 − g1, −g1; then the same across each row's two columns.
                         @inline(__always) func emit(_ a: Int, _ p: SIMD8<Float>, _ q: SIMD8<Float>) {
                             let base = dst + 4 * a * position + j
-                            storePartial(p, base, left)
-                            storePartial(p + q, base + position, left)
-                            storePartial(p - q, base + 2 * position, left)
-                            storePartial(-q, base + 3 * position, left)
+                            Lanes.storePartial(p, base, left)
+                            Lanes.storePartial(p + q, base + position, left)
+                            Lanes.storePartial(p - q, base + 2 * position, left)
+                            Lanes.storePartial(-q, base + 3 * position, left)
                         }
                         emit(0, y00, y01)
                         emit(1, y00 + y10, y01 + y11)

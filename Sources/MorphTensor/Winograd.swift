@@ -6,9 +6,9 @@ import Foundation
 /// channels, the element-wise product at each transform position ξ is one matrix product
 /// M_ξ[K×T] = U_ξ[K×C] · V_ξ[C×T] over a block of T tiles, done by `cblas_sgemm`.
 /// - F(4×4, 3×3) (`Winograd+Tiles4x4`, 6×6 tiles, 36 positions) multiplies 2.25 times per output where im2col
-///   multiplies 9 times; forward convs and input gradients with enough tiles and channels run it (`Winograd.tile`). Its Float32 error is about
-///   10⁻⁵ of the output's largest element, within 1.5× that of PyTorch's own Winograd (NNPACK) on the same
-///   inputs (ConvWinograd4x4Tests); it misses 1e-4 relative on elements near zero.
+///   multiplies 9 times; forward convs and input gradients with enough tiles and channels run it (`Winograd.tile`).
+///   Its Float32 error is about 10⁻⁵ of the output's largest element, within 1.5× that of PyTorch's own
+///   Winograd (NNPACK) on the same inputs (ConvWinograd4x4Tests); it misses 1e-4 relative on elements near zero.
 /// - F(2×2, 3×3) (4×4 tiles, 16 positions) multiplies 4 times per output and meets 1e-4 relative. The weight
 ///   gradient runs it (`weightGradient`): its error against float64 stays within twice PyTorch's own, where
 ///   F(4×4, 3×3)'s was 13 times PyTorch's (PyTorch has no Winograd weight gradient to compare with).

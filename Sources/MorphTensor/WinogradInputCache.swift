@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The cache holds the buffer, so its memory cannot be reused while cached. The caller promises that a channel,
 /// once read by a conv through the cache, is not written again; `reset()` forgets everything.
-/// The transformed input takes about 4 (F(2×2, 3×3)) or 2.25 (F(4×4, 3×3)) floats per pixel and channel; above `maxFloats` the convs run uncached.
+/// The transformed input takes about 4 (F(2×2, 3×3)) or 2.25 (F(4×4, 3×3)) floats per pixel and channel; above
+/// `maxFloats` the convs run uncached.
 public final class WinogradInputCache {
     /// The buffer whose channel prefixes the convs read.
     public let buffer: Tensor
