@@ -121,7 +121,7 @@ public enum BenchSuite {
                 r.vsPytorch = r.seconds / seconds
             }
             if let g = r.gflops, !sgemmSeconds.isEmpty {
-                r.sgemmRatio = g / SgemmReference.gflops(seconds: sgemmSeconds.sorted()[sgemmSeconds.count / 2])
+                r.sgemmRatio = g / SgemmReference.gflops(seconds: Benchmark.median(of: sgemmSeconds))
             }
             r.threads = Parallel.workers
             records.append(r)
@@ -202,9 +202,8 @@ final class SgemmReference {
 
     /// Runs the product once and returns its seconds.
     func time() -> Double {
-        let n = SgemmReference.size, t0 = DispatchTime.now().uptimeNanoseconds
-        BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
-        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let n = SgemmReference.size
+        return Benchmark.seconds { BLAS.sgemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n) }
     }
 
     /// GFLOP/s of one product that took `seconds`.

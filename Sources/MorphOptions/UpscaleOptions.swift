@@ -14,7 +14,8 @@ public struct UpscaleOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Final scale relative to the input (default: the model's scale).")
     public var outscale: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("realesr-general-x4v3 only: 1 denoises strongly (the model as it is), 0 keeps noise.",
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("realesr-general-x4v3 only: 1 denoises strongly (the model as it is), 0 keeps noise.",
                                discussion: "Interpolates the weights with realesr-general-wdn-x4v3 (downloaded next to it), "
                                    + "as Real-ESRGAN's -dn does; Real-ESRGAN's own default is 0.5."))
     public var denoiseStrength: Double?

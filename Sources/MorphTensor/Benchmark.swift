@@ -22,21 +22,26 @@ public struct Benchmark {
     /// Median wall-clock seconds of `body`.
     public func median(_ body: () throws -> Void) rethrows -> Double {
         for _ in 0..<warmup {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try body()
-            afterEachRun?(false, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            afterEachRun?(false, try Benchmark.seconds(body))
         }
         var times: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            times.append(try Benchmark.seconds(body))
             afterEachRun?(true, times[times.count - 1])
             if times.reduce(0, +) > budgetSeconds { break }
         }
-        times.sort()
-        return times[times.count / 2]
+        return Benchmark.median(of: times)
     }
+
+    /// Wall-clock seconds of one run of `body`.
+    public static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+
+    /// The median of non-empty `times`; of an even count, the upper of the two middle ones.
+    public static func median(of times: [Double]) -> Double { times.sorted()[times.count / 2] }
 
     /// Peak resident set size of this process so far, in bytes.
     public static func peakRSSBytes() -> Int {

@@ -48,11 +48,7 @@ extension Tensor {
         let out = Tensor(zeros: values.shape, zeroed: false)
         let p = x.data, q = values.data, o = out.data
         Parallel.chunks(values.count, minChunk: 1 << 16) { range in
-            if passNaN {
-                rectify(q, where: p, slope: slope, zeroWhenFlat: true, passNaN: true, range: range, into: o)
-            } else {
-                rectify(q, where: p, slope: slope, zeroWhenFlat: true, range: range, into: o)
-            }
+            rectify(q, where: p, slope: slope, zeroWhenFlat: true, passNaN: passNaN, range: range, into: o)
         }
         return out
     }

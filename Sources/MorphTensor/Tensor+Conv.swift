@@ -101,9 +101,9 @@ extension Tensor {
         let batch = input.shape[0]
         switch algorithm.resolved(geo, outputChannels: cout, forward: true) {
         case .winograd:
-            let tile = Winograd.tile(inner: geo.channels, outH: geo.outH, outW: geo.outW), side = tile.side
-            let tiles = ((geo.outH + side - 1) / side) * ((geo.outW + side - 1) / side)
-            let lease = cache?.lease(input: input, padding: geo.padding, tiles: tiles, tile: tile)
+            let tile = Winograd.tile(inner: geo.channels, outH: geo.outH, outW: geo.outW)
+            let lease = cache?.lease(input: input, padding: geo.padding, tiles: tile.tiles(outH: geo.outH, outW: geo.outW),
+                                     tile: tile)
             Winograd.correlate(src: input.data, batch: batch, channels: geo.channels, height: geo.height, width: geo.width,
                                pad: geo.padding, weight: weight.data, outChannels: cout, transposed: false,
                                bias: bias.map { UnsafePointer($0.data) }, activation: activation, dst: output.data,

@@ -17,6 +17,12 @@ enum WinogradTile: Equatable {
 
     /// Side of the square output tile (tiles step by this much over the image).
     var side: Int { self == .f4x3 ? 4 : 2 }
+
+    /// Tiles along an output side of `length` pixels (the last one may reach past it).
+    func tiles(along length: Int) -> Int { (length + side - 1) / side }
+
+    /// Tiles covering an outH × outW output.
+    func tiles(outH: Int, outW: Int) -> Int { tiles(along: outH) * tiles(along: outW) }
 }
 
 extension Winograd {

@@ -25,8 +25,7 @@ enum Winograd {
     /// rounding).
     static func tile(inner: Int, outH: Int, outW: Int) -> WinogradTile {
         guard !onlyF2x3 else { return .f2x3 }
-        let tiles = ((outH + 3) / 4) * ((outW + 3) / 4)
-        return tiles * inner >= minimumF4x3Work ? .f4x3 : .f2x3
+        return WinogradTile.f4x3.tiles(outH: outH, outW: outW) * inner >= minimumF4x3Work ? .f4x3 : .f2x3
     }
 
     /// Tile-channel pairs per transform position below which F(2×2, 3×3) ran faster (medians of 7, alternating, 2
@@ -209,8 +208,8 @@ struct TileLayout {
     /// The layout of `tile`'s output tiles over an outH × outW output read from a padded height × width image.
     init(tile: WinogradTile, height: Int, width: Int, pad: Int, outH: Int, outW: Int) {
         side = tile.side
-        tilesW = (outW + side - 1) / side
-        tilesH = (outH + side - 1) / side
+        tilesW = tile.tiles(along: outW)
+        tilesH = tile.tiles(along: outH)
         (self.height, self.width, self.pad, self.outH, self.outW) = (height, width, pad, outH, outW)
     }
 

@@ -20,11 +20,8 @@ final class ConvWinograd4x4Tests: XCTestCase {
     /// The conv (or, `transposed`, the correlation of the input gradient) by F(4×4, 3×3), with no bias.
     func correlate(_ x: Tensor, _ weight: Tensor, cout: Int, pad: Int, transposed: Bool, outH: Int, outW: Int,
                    maxChannelBlock: Int = .max) -> Tensor {
-        let out = Tensor(zeros: [x.shape[0], cout, outH, outW], zeroed: false)
-        Winograd.correlate(src: x.data, batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                           pad: pad, weight: weight.data, outChannels: cout, transposed: transposed, dst: out.data,
-                           outH: outH, outW: outW, maxChannelBlock: maxChannelBlock, tile: .f4x3)
-        return out
+        WinogradComparison.correlate(x, weight, outChannels: cout, pad: pad, transposed: transposed, outH: outH,
+                                     outW: outW, tile: .f4x3, maxChannelBlock: maxChannelBlock)
     }
 
     /// Asserts Morph's result within the element-wise tolerance and within `nnpackFactor` of NNPACK's worst error.

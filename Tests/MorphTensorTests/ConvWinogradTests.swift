@@ -9,11 +9,8 @@ final class ConvWinogradTests: XCTestCase {
     /// The correlation of `Winograd.correlate` by F(2×2, 3×3), as `Tensor.convForward` / `convInputGradient` call it.
     func correlate2x2(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, outChannels: Int, pad: Int, transposed: Bool,
                       outH: Int, outW: Int) -> Tensor {
-        let out = Tensor(zeros: [x.shape[0], outChannels, outH, outW], zeroed: false)
-        Winograd.correlate(src: x.data, batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                           pad: pad, weight: weight.data, outChannels: outChannels, transposed: transposed,
-                           bias: bias.map { UnsafePointer($0.data) }, dst: out.data, outH: outH, outW: outW, tile: .f2x3)
-        return out
+        WinogradComparison.correlate(x, weight, bias: bias, outChannels: outChannels, pad: pad, transposed: transposed,
+                                     outH: outH, outW: outW, tile: .f2x3)
     }
 
     func testWinogradForwardAndInputGradientMatchPyTorch() throws {

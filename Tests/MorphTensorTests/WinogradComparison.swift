@@ -13,6 +13,19 @@ enum WinogradComparison {
         var description: String { "caps \(tiles)/\(channels)/\(group)" }
     }
 
+    /// `Winograd.correlate` of `x` with `tile`'s algorithm into a new [N, outChannels, outH, outW] tensor: the forward
+    /// conv, or with `transposed` the correlation of an input gradient (and convTranspose2d with stride 1).
+    static func correlate(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, outChannels: Int, pad: Int,
+                          transposed: Bool, outH: Int, outW: Int, tile: WinogradTile,
+                          maxChannelBlock: Int = .max) -> Tensor {
+        let out = Tensor(zeros: [x.shape[0], outChannels, outH, outW], zeroed: false)
+        Winograd.correlate(src: x.data, batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                           pad: pad, weight: weight.data, outChannels: outChannels, transposed: transposed,
+                           bias: bias.map { UnsafePointer($0.data) }, dst: out.data, outH: outH, outW: outW,
+                           maxChannelBlock: maxChannelBlock, tile: tile)
+        return out
+    }
+
     /// Random input and weights of the given size; asserts Winograd's forward and input gradient match im2col's.
     static func assertMatchesIm2col(batch n: Int, cin: Int, cout: Int, height h: Int, width w: Int, padding pad: Int,
                                     hasBias: Bool, caps: Caps, rng: inout SeededRNG, label: String,
