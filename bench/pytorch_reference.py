@@ -81,6 +81,7 @@ def conv_cases():
         "conv3x3_c64_256x256": (True, lambda: conv(64, 64, 256, 3, 1)),
         "conv7x7_c3_64_256x256": (True, lambda: conv(3, 64, 256, 7, 3)),
         "convT3x3_s2_c256_128_64x64": (True, conv_t),
+        "conv3x3_s2_c64_128_128x128": (True, lambda: conv(64, 128, 128, 3, 1, stride=2)),
         "conv4x4_s2_c128_256_64x64": (True, lambda: conv(128, 256, 64, 4, 1, stride=2)),
         "convT4x4_s2_c256_64_64x64": (True, lambda: conv_t(256, 64, 4, 1, 0)),
     }

@@ -75,6 +75,7 @@ public enum BenchSuite {
             conv("conv3x3_c64_256x256", cin: 64, cout: 64, size: 256, k: 3, pad: 1),
             conv("conv7x7_c3_64_256x256", cin: 3, cout: 64, size: 256, k: 7, pad: 3),
             convTranspose("convT3x3_s2_c256_128_64x64"),
+            conv("conv3x3_s2_c64_128_128x128", cin: 64, cout: 128, size: 128, k: 3, pad: 1, stride: 2),
             conv("conv4x4_s2_c128_256_64x64", cin: 128, cout: 256, size: 64, k: 4, pad: 1, stride: 2),
             convTranspose("convT4x4_s2_c256_64_64x64", cin: 256, cout: 64, k: 4, padding: 1, outputPadding: 0),
         ]

@@ -48,6 +48,8 @@ struct ConvGeometry {
                             if lo > 0 { dst.update(repeating: 0, count: lo) }
                             if stride == 1 {
                                 (dst + lo).update(from: src + lo, count: hi - lo)
+                            } else if stride == 2 {
+                                ConvGeometry.gatherEven(src, dst, lo, hi, rowEnd: width - dx)
                             } else {
                                 for ow in lo..<hi { dst[ow] = src[ow * stride] }
                             }
@@ -79,6 +81,8 @@ struct ConvGeometry {
                             let dst = plane + ih * width + dx
                             if stride == 1 {
                                 for ow in lo..<hi { dst[ow] += src[ow] }
+                            } else if stride == 2 {
+                                ConvGeometry.scatterAddEven(src, dst, lo, hi, rowEnd: width - dx)
                             } else {
                                 for ow in lo..<hi { dst[ow * stride] += src[ow] }
                             }
@@ -87,5 +91,33 @@ struct ConvGeometry {
                 }
             }
         }
+    }
+
+    /// dst[ow] = src[2·ow] for ow in lo ..< hi (stride-2 im2col): eight outputs from the even lanes of each 16-wide
+    /// load while the load stays inside the row (`rowEnd` floats from `src`), then one at a time.
+    @inline(__always)
+    static func gatherEven(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int,
+                           rowEnd: Int) {
+        var ow = lo
+        while ow + 8 <= hi && 2 * ow + 16 <= rowEnd {
+            UnsafeMutableRawPointer(dst + ow).storeBytes(of: Lanes.load16(src + 2 * ow).evenHalf, as: SIMD8<Float>.self)
+            ow += 8
+        }
+        while ow < hi { dst[ow] = src[2 * ow]; ow += 1 }
+    }
+
+    /// dst[2·ow] += src[ow] for ow in lo ..< hi (stride-2 col2im), eight at a time into the even lanes of a 16-wide
+    /// load and store that stays inside the row (`rowEnd` floats from `dst`); the odd lanes are stored unchanged.
+    @inline(__always)
+    static func scatterAddEven(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int,
+                               rowEnd: Int) {
+        var ow = lo
+        while ow + 8 <= hi && 2 * ow + 16 <= rowEnd {
+            var v = Lanes.load16(dst + 2 * ow)
+            v.evenHalf += Lanes.load8(src + ow)
+            Lanes.store(v, dst + 2 * ow)
+            ow += 8
+        }
+        while ow < hi { dst[2 * ow] += src[ow]; ow += 1 }
     }
 }

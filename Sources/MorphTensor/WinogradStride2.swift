@@ -58,7 +58,7 @@ enum WinogradStride2 {
                     guard row >= 0, row < geo.height else { line.update(repeating: 0, count: cols); continue }
                     let from = src + row * geo.width + s - p
                     for v in 0..<lo { line[v] = 0 }
-                    for v in lo..<hi { line[v] = from[2 * v] }
+                    ConvGeometry.gatherEven(from, line, lo, hi, rowEnd: geo.width - s + p)
                     for v in hi..<cols { line[v] = 0 }
                 }
             }

@@ -89,6 +89,18 @@ STRIDE2_CONVT_CASES = [
     ("k4_s2_wino_pad2_op1", 1, 8, 4, 7, 6, 4, 2, 2, 1, 1, True),
 ]
 
+# Stride-2 im2col / col2im over rows wide enough for their 8-lane paths (outputs 8 at a time while the 16 inputs
+# they span stay inside the image row), with odd widths for the scalar tails, batch 2, padding 0 and dilation 2.
+STRIDED_WIDE_CONV_CASES = [
+    ("k3_s2_wide", 2, 3, 4, 13, 41, 3, 2, 1, 1, True),
+    ("k3_s2_wide_pad0", 1, 2, 3, 9, 38, 3, 2, 0, 1, False),
+    ("k5_s2_dilation2_wide", 1, 2, 3, 11, 45, 5, 2, 2, 2, True),
+]
+STRIDED_WIDE_CONVT_CASES = [
+    ("k3_s2_op1_wide", 2, 4, 3, 7, 21, 3, 2, 1, 1, 1, True),
+    ("k3_s2_wide_pad0", 1, 3, 2, 6, 19, 3, 2, 0, 0, 1, False),
+]
+
 
 def generate(folder):
     write_cases(folder, seeded(100), CONV_CASES, CONVT_CASES)
@@ -96,6 +108,7 @@ def generate(folder):
     write_cases(folder, seeded(102), SWAP_CONV_CASES, SWAP_CONVT_CASES)
     write_cases(folder, seeded(103), STRIDE2_CONV_CASES, STRIDE2_CONVT_CASES, exact=True)
     write_cases(folder, seeded(104), WINOGRAD4_CONV_CASES, WINOGRAD4_CONVT_CASES, exact=True, nnpack=True)
+    write_cases(folder, seeded(105), STRIDED_WIDE_CONV_CASES, STRIDED_WIDE_CONVT_CASES)
 
 
 def nnpack_correlations(x, weight, r, padding, transposed):
