@@ -20,7 +20,6 @@ import argparse
 import gc
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -44,10 +43,15 @@ def run_times(fn, repeats, budget=float("inf")):
     return times
 
 
+def upper_median(times):
+    """The median as `morph bench` takes it: the upper one of an even count (a budget can cut the runs short)."""
+    return sorted(times)[len(times) // 2]
+
+
 def median_seconds(fn, repeats, warmup=1, budget=20.0):
     for _ in range(warmup):
         fn()
-    return statistics.median(run_times(fn, repeats, budget))
+    return upper_median(run_times(fn, repeats, budget))
 
 
 def conv_cases():
@@ -208,8 +212,7 @@ def serve(cases):
         # OpenMP's threads spin for a while after a parallel region (milliseconds with a slow `pause`); let them
         # fall asleep before Morph's next run starts, or they would take its cores.
         time.sleep(SETTLE_SECONDS)
-        # The same median as Morph's (the upper one of an even count).
-        answer({"seconds": sorted(times)[len(times) // 2]})
+        answer({"seconds": upper_median(times)})
 
     answer({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
     current = None
