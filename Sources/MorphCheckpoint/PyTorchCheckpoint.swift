@@ -193,8 +193,7 @@ public struct PyTorchCheckpoint {
             }
             guard let ref = table.refs[key] else { throw fail("storage '\(key)' is stored but never used") }
             guard position <= data.count, data.count - position >= 8 else { throw fail("storage '\(key)' is truncated (no element count)") }
-            var count: UInt64 = 0
-            for i in 0..<8 { count |= UInt64(data[data.startIndex + position + i]) << (8 * UInt64(i)) }
+            let count = LittleEndian.unsigned(data[(data.startIndex + position)..<(data.startIndex + position + 8)])
             position += 8
             let available = UInt64(data.count - position)
             guard count <= available / UInt64(ref.dtype.byteSize) else {

@@ -116,8 +116,7 @@ public enum SafeTensors {
     static func header(_ data: Data, file: String) throws -> (json: [String: Any], bodyStart: Int) {
         func fail(_ reason: String) -> CheckpointError { .malformed(file: file, reason: "not a valid safetensors file: \(reason)") }
         guard data.count >= 8 else { throw fail("only \(data.count) bytes") }
-        var headerLength: UInt64 = 0
-        for i in 0..<8 { headerLength |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
+        let headerLength = LittleEndian.unsigned(data.prefix(8))
         guard headerLength <= UInt64(maxHeaderBytes), headerLength <= UInt64(data.count - 8) else {
             throw fail("header length \(headerLength) exceeds the file size \(data.count)")
         }

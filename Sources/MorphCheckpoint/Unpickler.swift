@@ -64,10 +64,7 @@ public struct Unpickler {
     }
 
     private mutating func readUInt(_ n: Int) throws -> UInt64 {
-        let bytes = try readBytes(n)
-        var v: UInt64 = 0
-        for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
-        return v
+        LittleEndian.unsigned(try readBytes(n))
     }
 
     /// Reads a length field of `n` bytes and checks it fits in the remaining data.
@@ -348,8 +345,7 @@ public struct Unpickler {
     private func longValue(_ bytes: [UInt8]) throws -> PickleValue {
         if bytes.isEmpty { return .int(0) }
         if bytes.count > 8 { return .bigInt(bytes) }
-        var v: UInt64 = 0
-        for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        var v = LittleEndian.unsigned(bytes)
         if bytes.count < 8, bytes[bytes.count - 1] & 0x80 != 0 {
             v |= ~UInt64(0) << (8 * UInt64(bytes.count))  // sign-extend
         }

@@ -107,7 +107,7 @@ public enum ZipDirectoryCheck {
         }
     }
 
-    static func le16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) | UInt16(b[i + 1]) << 8 }
-    static func le32(_ b: [UInt8], _ i: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(b[i + $1]) << (8 * $1) } }
-    static func le64(_ b: [UInt8], _ i: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[i + $1]) << (8 * $1) } }
+    static func le16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(LittleEndian.unsigned(b[i..<(i + 2)])) }
+    static func le32(_ b: [UInt8], _ i: Int) -> UInt32 { UInt32(LittleEndian.unsigned(b[i..<(i + 4)])) }
+    static func le64(_ b: [UInt8], _ i: Int) -> UInt64 { LittleEndian.unsigned(b[i..<(i + 8)]) }
 }
