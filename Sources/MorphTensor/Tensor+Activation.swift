@@ -54,8 +54,8 @@ extension Tensor {
     }
 
     /// o[i] = q[i] where p[i] > 0, else slope · q[i], over `range`, 16 lanes at a time; with `zeroWhenFlat` and
-    /// slope 0 that is 0 (NaN included, as ReLU's gradient), otherwise 0 · q[i] (PReLU's). With `passNaN`, a NaN
-    /// p[i] counts as positive (ReLU's forward keeps it).
+    /// slope 0 that is 0 even where q[i] is NaN (as ReLU's gradient), otherwise 0 · q[i] (PReLU's). With `passNaN`,
+    /// a NaN p[i] counts as positive (ReLU keeps it, and its gradient passes q[i] there).
     @inline(__always)
     static func rectify(_ q: UnsafePointer<Float>, where p: UnsafePointer<Float>, slope: Float, zeroWhenFlat: Bool,
                         passNaN: Bool = false, range: Range<Int>, into o: UnsafeMutablePointer<Float>) {

@@ -127,7 +127,8 @@ def _prelu(folder):
 
 def _nan_rectifiers(folder):
     """ReLU and LeakyReLU on inputs holding NaN (in a 16-lane block and in the tail of 38 values), ±0 and negatives:
-    PyTorch passes NaN through both forwards; ReLU's gradient at NaN is 0, LeakyReLU's is slope · r."""
+    PyTorch passes NaN through both forwards; ReLU's gradient at NaN is r (it tests the result against 0),
+    LeakyReLU's is slope · r."""
     for name, op in [("relu", F.relu), ("leaky_relu", lambda x: F.leaky_relu(x, 0.2))]:
         g = seeded(840)
         x = _randn(g, 2, 19, scale=2.0)
